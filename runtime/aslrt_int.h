@@ -95,6 +95,22 @@ enum aslp_status {
 };
 
 /*
+** The helper threads of the process, shared by every Parallel and Map
+** (fanout.c).
+*/
+struct fan;
+struct aslp_pool {
+	pthread_mutex_t lock;	/* guards the fields below and the fans' */
+	pthread_cond_t work;	/* a fan was posted, or the pool closes */
+	pthread_cond_t left;	/* a helper left a fan */
+	struct fan *open;	/* fans that want helpers, oldest first */
+	pthread_t *threads;	/* started so far: nthread */
+	int nthread, idle;
+	int max;		/* helpers at most: --max-threads - 1 */
+	bool closing;
+};
+
+/*
 ** What every execution of this process shares, set up once by asl_main:
 ** read-only while executions run, except what lock guards.
 */
@@ -111,6 +127,7 @@ struct aslp_run {
 	int max_threads;	/* of one Parallel or Map (--max-threads) */
 	pthread_mutex_t lock;	/* guards regexes and mocks */
 	struct aslp_regex *regexes;	/* filter regexes, compiled on first use */
+	struct aslp_pool pool;	/* threads for Parallel and Map */
 };
 
 /* One execution: the top one, or a child of a Distributed Map. */
@@ -262,6 +279,8 @@ ASLP_HIDDEN bool aslp_own(json_t **slot);
 ASLP_HIDDEN void aslp_ctx_free(asl_ctx *ctx);
 /* Release what the process's executions shared (not run itself). */
 ASLP_HIDDEN void aslp_run_free(struct aslp_run *run);
+ASLP_HIDDEN void aslp_pool_init(struct aslp_pool *p);
+ASLP_HIDDEN void aslp_pool_free(struct aslp_pool *p);
 /* Release what an execution holds (not exec itself). */
 ASLP_HIDDEN void aslp_exec_free(struct aslp_exec *exec);
 /*

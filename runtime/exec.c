@@ -83,6 +83,7 @@ aslp_run_free(struct aslp_run *run)
 			regfree(&r->re);
 		free(r);
 	}
+	aslp_pool_free(&run->pool);
 	aslp_mocks_free(run->mocks);
 	free(run->region);
 	free(run->account);

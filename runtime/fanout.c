@@ -161,6 +161,11 @@ struct fan {
 	int64_t tolerated_count;	/* 0: not set */
 	double tolerated_percentage;	/* 0: not set */
 	json_t **records;	/* ResultWriter: each child's entry */
+	/* The pool's (its lock): */
+	struct fan *next_open;	/* the next fan that wants helpers */
+	bool listed;		/* on the pool's open list */
+	size_t want;		/* helpers it can use */
+	size_t helpers;		/* helpers running its children */
 };
 
 /* The generator of child i: splitmix64 of the state's draw and i. */
@@ -402,45 +407,171 @@ run_child(struct fan *f, size_t i)
 	child_done(&c, &f->g, out);
 }
 
-static void *
-worker(void *arg)
+/* Run children of f until none is left to start or the group stops. */
+static void
+take_children(struct fan *f)
 {
-	struct fan *f = arg;
 	size_t i;
 
 	while (!__atomic_load_n(&f->g.stop, __ATOMIC_ACQUIRE) &&
 	       (i = __atomic_fetch_add(&f->next, 1, __ATOMIC_RELAXED)) < f->n)
 		run_child(f, i);
+}
+
+/* ---- the thread pool ---- */
+
+/*
+** The threads of a process are one pool of at most --max-threads - 1
+** helpers, started when first wanted and kept until the process ends.
+** A state that fans out runs its children on its own thread and posts
+** itself as open, wanting up to width - 1 helpers; an idle helper takes
+** the oldest open fan and runs children of it until none is left. The
+** posting thread never waits for a helper to come: it starts children
+** itself, so a nested Parallel or Map makes progress whatever the pool
+** is busy with, and the number of threads in the process stays within
+** --max-threads (plus the main thread) however deep the nesting.
+*/
+
+static void unlist(struct aslp_pool *p, struct fan *f);
+
+static void *
+helper(void *arg)
+{
+	struct aslp_pool *p = arg;
+	struct fan *f;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->closing && !p->open) {
+			p->idle++;
+			pthread_cond_wait(&p->work, &p->lock);
+			p->idle--;
+		}
+		if (p->closing)
+			break;
+		f = p->open;
+		if (++f->helpers == f->want)
+			unlist(p, f);
+		pthread_mutex_unlock(&p->lock);
+		take_children(f);
+		pthread_mutex_lock(&p->lock);
+		unlist(p, f);	/* nothing left to start in it */
+		if (--f->helpers == 0)
+			pthread_cond_broadcast(&p->left);
+	}
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
+static void
+unlist(struct aslp_pool *p, struct fan *f)
+{
+	struct fan **q;
+
+	if (!f->listed)
+		return;
+	for (q = &p->open; *q != f; q = &(*q)->next_open)
+		;
+	*q = f->next_open;
+	f->listed = false;
+}
+
 /*
-** Run the n children of f on up to width workers, the calling thread one
-** of them. A worker that cannot be started leaves its share to the rest.
+** Offer f to the pool for up to want helpers, starting threads while
+** fewer are idle than wanted and the pool is not full. A thread that
+** cannot be started leaves its share to the others.
+*/
+static void
+post(struct aslp_pool *p, struct fan *f, size_t want)
+{
+	struct fan **q;
+	pthread_attr_t attr;
+	size_t wake;
+
+	pthread_mutex_lock(&p->lock);
+	f->want = want;
+	f->next_open = NULL;
+	for (q = &p->open; *q; q = &(*q)->next_open)
+		;
+	*q = f;
+	f->listed = true;
+	wake = want < (size_t)p->idle ? want : (size_t)p->idle;
+	if (wake == (size_t)p->idle)
+		pthread_cond_broadcast(&p->work);
+	else
+		while (wake-- > 0)
+			pthread_cond_signal(&p->work);
+	if (want > (size_t)p->idle && p->nthread < p->max) {
+		if (!p->threads)
+			p->threads = calloc((size_t)p->max, sizeof *p->threads);
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, WORKER_STACK);
+		for (wake = want - (size_t)p->idle; p->threads && wake > 0 && p->nthread < p->max;
+		     wake--) {
+			if (pthread_create(&p->threads[p->nthread], &attr, helper, p) != 0)
+				break;
+			p->nthread++;
+		}
+		pthread_attr_destroy(&attr);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Take f back from the pool and wait for its helpers to leave it. */
+static void
+retire(struct aslp_pool *p, struct fan *f)
+{
+	pthread_mutex_lock(&p->lock);
+	unlist(p, f);
+	while (f->helpers > 0)
+		pthread_cond_wait(&p->left, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* An empty pool; p->max is set from --max-threads before anything runs. */
+void
+aslp_pool_init(struct aslp_pool *p)
+{
+	memset(p, 0, sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->left, NULL);
+}
+
+/* Stop the helpers (all idle: no execution runs) and free the pool. */
+void
+aslp_pool_free(struct aslp_pool *p)
+{
+	int k;
+
+	pthread_mutex_lock(&p->lock);
+	p->closing = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (k = 0; k < p->nthread; k++)
+		pthread_join(p->threads[k], NULL);
+	free(p->threads);
+	pthread_cond_destroy(&p->left);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+}
+
+/*
+** Run the n children of f, at most width at once: the calling thread
+** and up to width - 1 helpers of the pool.
 */
 static void
 run_fan(struct fan *f, size_t width)
 {
-	pthread_t *tids = NULL;
-	pthread_attr_t attr;
-	size_t k, started = 0;
+	struct aslp_pool *p = &f->parent->run->pool;
 
 	if (width > f->n)
 		width = f->n;
-	if (width > 1 && (tids = malloc((width - 1) * sizeof *tids)) != NULL) {
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, WORKER_STACK);
-		for (k = 0; k + 1 < width; k++) {
-			if (pthread_create(&tids[k], &attr, worker, f) != 0)
-				break;
-			started++;
-		}
-		pthread_attr_destroy(&attr);
-	}
-	worker(f);
-	for (k = 0; k < started; k++)
-		pthread_join(tids[k], NULL);
-	free(tids);
+	if (width > 1 && p->max > 0)
+		post(p, f, width - 1);
+	take_children(f);
+	if (width > 1 && p->max > 0)
+		retire(p, f);
 }
 
 /* Set up f for parent: the group, the result slots, the seed. */

@@ -602,6 +602,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 	memset(&exec, 0, sizeof exec);
 	memset(&ctx, 0, sizeof ctx);
 	pthread_mutex_init(&run.lock, NULL);
+	aslp_pool_init(&run.pool);
 	ctx.run = &run;
 	ctx.exec = &exec;
 	exec.run = &run;
@@ -658,6 +659,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 	run.virtual_clock = o.virtual_clock;
 	run.need_time = prog->uses_context || prog->timeout > 0;
 	run.max_threads = o.max_threads ? o.max_threads : ASLP_DEFAULT_THREADS;
+	run.pool.max = run.max_threads - 1;
 	run.max_events = o.max_events >= 0 ? o.max_events : ASLP_MAX_EVENTS;
 	now = aslp_now_ns(&ctx);
 	exec.start.sec = now / 1000000000;
