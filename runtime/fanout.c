@@ -4,9 +4,9 @@
 ** A Parallel state runs each branch, a Map state its item processor on
 ** each item, as a child line of control (an asl_ctx of its own) that
 ** shares the execution: the history counter, the bindings, the clock's
-** deadline. The children of one state form a group. Workers, at most
-** MaxConcurrency and --max-threads of them and the calling thread among
-** them, take the children in order from a shared counter; each child's
+** deadline. The children of one state form a group. The calling thread
+** and helpers from the process's pool, at most MaxConcurrency of them,
+** take the children in order from a shared counter; each child's
 ** output goes to its own slot of the result, so the result is in branch
 ** or item order whatever the order the children end in.
 **

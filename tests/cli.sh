@@ -457,7 +457,7 @@ JSON
 }
 check "Parallel: a failing branch stops the others" t_parallel_stops_branches
 
-# --max-threads bounds the threads of one Parallel or Map.
+# --max-threads bounds the threads of every Parallel and Map together.
 t_max_threads() {
 	status 2 "$TMP/stop" --max-threads 0 && contains "$TMP/err" "--max-threads needs a number" &&
 	status 2 "$TMP/stop" --max-threads x && contains "$TMP/err" "--max-threads needs a number" &&
