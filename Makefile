@@ -114,6 +114,11 @@ conformance: all
 		$(CONFORMANCE_ARGS) --engine 'sh $(CURDIR)/tests/conformance-engine.sh \
 		$(CURDIR)/$(BUILD) {definition} {input} {workdir} {task_mocks}'
 
+# aslc against aws-local-stepfunctions (installed from npm into
+# $ASLC_PEERS_DIR); writes bench/results.md. See bench/README.md.
+bench: all
+	bench/run.sh
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	cp $(BUILD)/aslc $(DESTDIR)$(BINDIR)/aslc
@@ -130,4 +135,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-tsan
 
-.PHONY: all deps deps-check demo test check conformance install uninstall clean
+.PHONY: all deps deps-check demo test check conformance bench install uninstall clean

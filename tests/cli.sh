@@ -505,5 +505,19 @@ JSON
 }
 check "Distributed Map: S3 bindings, ItemReader, ResultWriter files" t_s3_bindings
 
+# The benchmark's definitions and handler build without a warning, and the
+# CPU-bound Map gives the same output, in item order, on 1 and 2 threads.
+t_bench_builds() {
+	for d in bench/map.asl.json bench/parallel.asl.json; do
+		status 0 "$ASLC" --check "$d" && empty "$TMP/err" || return 1
+	done
+	status 0 "$ASLC" bench/cpu.asl.json bench/cpu_handlers.c -o "$TMP/cpu" && empty "$TMP/err" &&
+	echo '{"maxConcurrency": 2, "rounds": 1000, "items": [1, 2, 3, 4, 5, 6, 7]}' >"$TMP/cpu.json" &&
+	status 0 $RUNWRAP "$TMP/cpu" --max-threads 1 --input "$TMP/cpu.json" && cp "$TMP/out" "$TMP/cpu1" &&
+	status 0 $RUNWRAP "$TMP/cpu" --max-threads 2 --input "$TMP/cpu.json" && same "$TMP/cpu1" "$TMP/out" &&
+	contains "$TMP/out" '^\[{"seed":1,"h":"[0-9a-f]\{8\}"},{"seed":2,'
+}
+check "bench definitions build; threads keep item order" t_bench_builds
+
 echo "$checks checks, $failures failed"
 [ $failures -eq 0 ]
