@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -105,7 +106,9 @@ struct aslp_pool {
 	pthread_cond_t left;	/* a helper left a fan */
 	struct fan *open;	/* fans that want helpers, oldest first */
 	pthread_t *threads;	/* started so far: nthread */
-	int nthread, idle;
+	int nthread;
+	int idle;		/* waiting for work */
+	int woken;		/* signalled by post, not yet awake */
 	int max;		/* helpers at most: --max-threads - 1 */
 	bool closing;
 };
@@ -128,6 +131,7 @@ struct aslp_run {
 	pthread_mutex_t lock;	/* guards regexes and mocks */
 	struct aslp_regex *regexes;	/* filter regexes, compiled on first use */
 	struct aslp_pool pool;	/* threads for Parallel and Map */
+	sigset_t sigmask;	/* the process's at start: task programs get it */
 };
 
 /* One execution: the top one, or a child of a Distributed Map. */

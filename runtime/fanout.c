@@ -24,6 +24,7 @@
 #include "aslrt_int.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,7 +446,10 @@ helper(void *arg)
 		while (!p->closing && !p->open) {
 			p->idle++;
 			pthread_cond_wait(&p->work, &p->lock);
-			p->idle--;
+			if (p->woken > 0)	/* post counted it out of idle */
+				p->woken--;
+			else
+				p->idle--;
 		}
 		if (p->closing)
 			break;
@@ -477,16 +481,21 @@ unlist(struct aslp_pool *p, struct fan *f)
 }
 
 /*
-** Offer f to the pool for up to want helpers, starting threads while
-** fewer are idle than wanted and the pool is not full. A thread that
-** cannot be started leaves its share to the others.
+** Offer f to the pool for up to want helpers: wake idle ones, and start
+** threads for the rest while the pool is not full. A woken helper leaves
+** the idle count at once, so a post right after this one does not count
+** on it. A thread that cannot be started leaves its share to the others.
+** Helpers are born with the fatal signals blocked: the main thread takes
+** them, and program.c's hold_signals() then keeps its promise.
 */
 static void
 post(struct aslp_pool *p, struct fan *f, size_t want)
 {
 	struct fan **q;
 	pthread_attr_t attr;
-	size_t wake;
+	sigset_t set, old;
+	size_t wake, start;
+	int i;
 
 	pthread_mutex_lock(&p->lock);
 	f->want = want;
@@ -496,23 +505,26 @@ post(struct aslp_pool *p, struct fan *f, size_t want)
 	*q = f;
 	f->listed = true;
 	wake = want < (size_t)p->idle ? want : (size_t)p->idle;
-	if (wake == (size_t)p->idle)
-		pthread_cond_broadcast(&p->work);
-	else
-		while (wake-- > 0)
-			pthread_cond_signal(&p->work);
-	if (want > (size_t)p->idle && p->nthread < p->max) {
+	p->idle -= (int)wake;
+	p->woken += (int)wake;
+	for (start = want - wake; wake > 0; wake--)
+		pthread_cond_signal(&p->work);
+	if (start > 0 && p->nthread < p->max) {
 		if (!p->threads)
 			p->threads = calloc((size_t)p->max, sizeof *p->threads);
+		sigemptyset(&set);
+		for (i = 0; i < aslp_nfatal_signals; i++)
+			sigaddset(&set, aslp_fatal_signals[i]);
+		pthread_sigmask(SIG_BLOCK, &set, &old);
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, WORKER_STACK);
-		for (wake = want - (size_t)p->idle; p->threads && wake > 0 && p->nthread < p->max;
-		     wake--) {
+		for (; p->threads && start > 0 && p->nthread < p->max; start--) {
 			if (pthread_create(&p->threads[p->nthread], &attr, helper, p) != 0)
 				break;
 			p->nthread++;
 		}
 		pthread_attr_destroy(&attr);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 	pthread_mutex_unlock(&p->lock);
 }

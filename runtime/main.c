@@ -603,6 +603,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 	memset(&ctx, 0, sizeof ctx);
 	pthread_mutex_init(&run.lock, NULL);
 	aslp_pool_init(&run.pool);
+	pthread_sigmask(SIG_SETMASK, NULL, &run.sigmask);
 	ctx.run = &run;
 	ctx.exec = &exec;
 	exec.run = &run;

@@ -432,10 +432,10 @@ pump(pid_t pid, int slot, int fd_in, int fd_out, int fd_beat, const char *input,
 	hold_signals(&old);
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
+	set_slot(slot, 0);	/* before its pid can be reused */
 	*status = 0;
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
-	set_slot(slot, 0);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (fd_in >= 0)
 		close(fd_in);
@@ -534,7 +534,8 @@ run(asl_ctx *ctx, const struct aslp_invoke *inv, const struct aslp_binding *b,
 	posix_spawnattr_setpgroup(&attr, 0);
 	hold_signals(&old);
 	slot = claim_slot();	/* more programs than slots: this one goes unlisted */
-	posix_spawnattr_setsigmask(&attr, &old);	/* the program gets ours */
+	/* The program gets the process's mask, not this thread's. */
+	posix_spawnattr_setsigmask(&attr, &ctx->run->sigmask);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
 				 POSIX_SPAWN_SETSIGMASK);
 	argv[0] = "sh";

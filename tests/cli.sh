@@ -246,6 +246,23 @@ t_task_process_hygiene() {
 }
 check "task: closed stdin; fatal signals end the task program too; nohup" t_task_process_hygiene
 
+# Killed while Parallel branches run task programs on the pool's threads,
+# the executable ends every one of them, then dies of the signal.
+t_parallel_signal_ends_programs() {
+	cat >"$TMP/psig.asl.json" <<'JSON'
+{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+ {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:A", "End": true}}},
+ {"StartAt": "B", "States": {"B": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:B", "End": true}}},
+ {"StartAt": "C", "States": {"C": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:C", "End": true}}}]}}}
+JSON
+	"$ASLC" -O0 "$TMP/psig.asl.json" -o "$TMP/psig" || return 1
+	{ "$TMP/psig" --max-threads 3 --input-json '{}' --bind A="sleep 39.1" --bind B="sleep 39.2" \
+		--bind C="sleep 39.3" >/dev/null 2>&1 & } &&
+	pid=$! && sleep 0.5 && kill -TERM $pid && { wait $pid; [ $? -eq 143 ]; } &&
+	no_orphan "sleep 39.1" && no_orphan "sleep 39.2" && no_orphan "sleep 39.3"
+}
+check "Parallel: a fatal signal ends every branch's task program" t_parallel_signal_ends_programs
+
 # The service's 256 KiB limit on a state's result.
 t_data_limit() {
 	big=$(head -c 262144 /dev/zero | tr '\0' 'a') &&
