@@ -108,8 +108,10 @@ void diag_error_at(int line, int col, const char *fmt, ...) ASLC_PRINTF(3, 4);
 /* A named warning, if enabled (an error under -Werror). */
 void diag_warn(enum warning w, struct loc loc, const char *fmt, ...)
 	ASLC_PRINTF(3, 4);
-/* -Wname, -Wno-name, -Werror; returns false for an unknown name. */
+/* -Wname, -Wno-name, -Werror[=name], -Wall, -Wextra; false if unknown. */
 bool diag_option(const char *arg);
+/* --diagnostics-format=, -f[no-]diagnostics-*; false if not one of them. */
+bool diag_look(const char *arg);
 int diag_errors(void);
 /* Print "aslc: N errors, M warnings" if there were any. */
 void diag_summary(void);

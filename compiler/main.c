@@ -40,8 +40,18 @@ usage(FILE *f)
 "                 back to lines of the definition, and the C is kept as\n"
 "                 OUT.aslc.c\n"
 "  --cc CMD       the C compiler (default $CC, else cc)\n"
-"  -Wname, -Wno-name, -Werror\n"
-"                 warnings: unreachable-state, unmatched-error\n"
+"  -Wname, -Wno-name, -Werror, -Werror=name, -Wall, -Wextra\n"
+"                 warnings (docs/usage.md lists them): unreachable-state,\n"
+"                 unmatched-error, intrinsic, unassigned-variable,\n"
+"                 catch-drops-input, retry-all-default; with -Wextra\n"
+"                 also task-no-timeout\n"
+"  --diagnostics-format=text|json\n"
+"                 json: one JSON document of every diagnostic on stderr\n"
+"  -fdiagnostics-show-caret, -fno-diagnostics-show-caret\n"
+"                 the source line and a caret under each diagnostic\n"
+"                 (default: when stderr is a terminal)\n"
+"  -fdiagnostics-color[=auto|always|never]\n"
+"                 colour (default auto: a terminal, and NO_COLOR unset)\n"
 "  --no-version   leave the aslc version out of generated C\n"
 "  -d             print the IR on stderr\n"
 "  -v             print the C compiler command\n"
@@ -138,6 +148,8 @@ parse_args(int argc, char **argv, struct options *o)
 			   strcmp(a, "-O2") == 0 || strcmp(a, "-O3") == 0 ||
 			   strcmp(a, "-Os") == 0 || strcmp(a, "-O") == 0) {
 			o->cc.opt = a;
+		} else if (diag_look(a)) {
+			/* the look of diagnostics */
 		} else if (strncmp(a, "-W", 2) == 0) {
 			if (!diag_option(a + 2)) {
 				fprintf(stderr, "aslc: unknown warning option %s\n", a);

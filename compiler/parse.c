@@ -909,6 +909,10 @@ parse_retry(struct state *st, json_t *v, const char *ptr)
 		if (has_all(&rt->errors) && i != n - 1)
 			diag_error(at(diag_ptr_member(rptr, "ErrorEquals")),
 				   "the retrier with \"States.ALL\" must be the last one");
+		else if (has_all(&rt->errors) && !json_object_get(r, "MaxAttempts"))
+			diag_warn(W_RETRY_ALL_DEFAULT, rt->loc,
+				  "a retrier on \"States.ALL\" without \"MaxAttempts\" retries every "
+				  "error 3 times, the default; say how many attempts");
 		st->nretry++;
 	}
 }
@@ -950,6 +954,10 @@ parse_catch(struct program *prog, struct state *st, json_t *v, const char *ptr)
 		if ((x = json_object_get(c, "ResultPath")))
 			path_field(prog, &ct->result_path, x, diag_ptr_member(cptr, "ResultPath"),
 				   "ResultPath", PATH_RESULT);
+		else
+			diag_warn(W_CATCH_DROPS_INPUT, ct->loc,
+				  "a catcher without \"ResultPath\" replaces the state's input with "
+				  "the error output; \"ResultPath\": \"$.error\" keeps both");
 		if ((x = json_object_get(c, "Assign")))
 			ct->assign = parse_assign(prog, x, diag_ptr_member(cptr, "Assign"));
 		if ((x = json_object_get(c, "Comment")))
@@ -1073,6 +1081,10 @@ parse_task(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 		diag_error(key_at(ptr), "a Task state needs \"Resource\"");
 	else
 		parse_task_resource(st, v, diag_ptr_member(ptr, "Resource"));
+	if (!json_object_get(obj, "TimeoutSeconds") && !json_object_get(obj, "TimeoutSecondsPath"))
+		diag_warn(W_TASK_NO_TIMEOUT, key_at(ptr),
+			  "a Task state without \"TimeoutSeconds\" waits as long as its handler "
+			  "takes (on AWS, up to 99999999 seconds)");
 	if ((v = json_object_get(obj, "TimeoutSeconds")))
 		want_int(v, tptr, "TimeoutSeconds", 1, SECONDS_MAX, &st->task.timeout);
 	if ((v = json_object_get(obj, "TimeoutSecondsPath"))) {

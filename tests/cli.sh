@@ -67,6 +67,56 @@ t_aslc_check() {
 }
 check "aslc --check and warnings" t_aslc_check
 
+# The look of diagnostics: the source line and a caret (forced here, as
+# stderr is not a terminal), colour, and one JSON document for tools.
+t_aslc_diagnostics_look() {
+	status 1 "$ASLC" --check -fdiagnostics-show-caret tests/errors/next-unknown.asl.json &&
+	printf '%s\n' \
+		'tests/errors/next-unknown.asl.json:4:43: error: "Next" names unknown state "Chrage"; did you mean "Charge"? [/States/Validate/Next]' \
+		'    4 |     "Validate": { "Type": "Pass", "Next": "Chrage" },' \
+		'      |                                           ^' >"$TMP/want" &&
+	head -3 "$TMP/err" >"$TMP/got" && same "$TMP/want" "$TMP/got" &&
+	status 1 "$ASLC" --check tests/errors/next-unknown.asl.json &&
+	! grep -q '^ *4 |' "$TMP/err" &&
+	status 1 "$ASLC" --check -fdiagnostics-color=always tests/errors/next-unknown.asl.json &&
+	grep -q "$(printf '\033')\\[1;31merror:" "$TMP/err" &&
+	status 1 "$ASLC" --check -fdiagnostics-color=never tests/errors/next-unknown.asl.json &&
+	! grep -q "$(printf '\033')" "$TMP/err" &&
+	status 1 "$ASLC" --check --diagnostics-format=json -Wextra tests/errors/next-unknown.asl.json &&
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["errors"] == 3 and d["warnings"] == 0, d
+e = d["diagnostics"][0]
+assert (e["severity"], e["line"], e["column"], e["pointer"], e["option"]) == \
+	("error", 4, 43, "/States/Validate/Next", None), e
+assert e["message"] == "\"Next\" names unknown state \"Chrage\"; did you mean \"Charge\"?", e
+' "$TMP/err" &&
+	status 0 "$ASLC" --check --diagnostics-format=json -Wextra tests/errors/lint-warnings.asl.json &&
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["errors"] == 0 and d["warnings"] == 4, d
+assert [w["option"] for w in d["diagnostics"]] == ["-Wtask-no-timeout", "-Wretry-all-default",
+	"-Wcatch-drops-input", "-Wunreachable-state"], d
+' "$TMP/err" &&
+	status 0 "$ASLC" --check --diagnostics-format=json $HELLO &&
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["diagnostics"] == [] and d["errors"] == 0, d
+' "$TMP/err" &&
+	status 1 "$ASLC" --check --diagnostics-format=json tests/errors/json-malformed.asl.json &&
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["errors"] == 1 and d["diagnostics"][0]["line"] > 0, d
+' "$TMP/err" &&
+	status 2 "$ASLC" --check --diagnostics-format=xml $HELLO && contains "$TMP/err" "unknown option" &&
+	status 2 "$ASLC" --check "$TMP/none.asl.json" && contains "$TMP/err" "cannot open"
+}
+check "aslc diagnostics: caret, colour, JSON, exit status" t_aslc_diagnostics_look
+
 t_aslc_outputs() {
 	(cd "$TMP" && status 0 "$ASLC" -S "$OLDPWD/$HELLO") && [ -s "$TMP/hello.c" ] &&
 	status 0 "$ASLC" -S $HELLO -o - && contains "$TMP/out" "^st_1_PickTone:" &&
