@@ -1652,6 +1652,8 @@ s3_parameters(struct program *prog, json_t *obj, const char *ptr, const char *wh
 	json_t *v = json_object_get(obj, "Parameters");
 	struct template *t;
 
+	if (!v && json_object_get(obj, "Arguments"))
+		return NULL;	/* reported: JSONata */
 	if (!v) {
 		diag_error(key_at(ptr), "%s needs \"Parameters\" with \"Bucket\" and \"%s\"",
 			   what, key_name);
@@ -1855,7 +1857,7 @@ parse_result_writer(struct program *prog, json_t *v, const char *ptr)
 		    (k = want_word(x, diag_ptr_member(cptr, "Transformation"), "Transformation",
 				   transformations, 3)) >= 0)
 			w->transformation = (enum transformation)k;
-	} else if (!w->parameters) {
+	} else if (!json_object_get(v, "Resource")) {
 		diag_error(at(ptr), "\"ResultWriter\" needs \"Resource\" and \"Parameters\", or \"WriterConfig\"");
 	}
 	if (!c)
