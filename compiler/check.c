@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Edit distance, for "did you mean". */
 static size_t
@@ -73,7 +74,8 @@ resolve(const struct strmap *nm, const struct strmap *elsewhere,
 	}
 	/* Suggestions cost a pass over the states: only for shown errors. */
 	for (i = 0; i < m->nstate && diag_errors() < DIAG_MAX_ERRORS; i++) {
-		d = distance(name, m->states[i]->name);
+		/* A name that differs only in case is the best guess there is. */
+		d = strcasecmp(name, m->states[i]->name) == 0 ? 0 : distance(name, m->states[i]->name);
 		if (d < bestd) {
 			bestd = d;
 			best = i;

@@ -642,7 +642,7 @@ parse_rule(struct program *prog, json_t *r, const char *ptr, int depth)
 	const char *key, *op_key = NULL;
 	json_t *v, *var = NULL;
 	int nops = 0, i;
-	bool ok = true, top = depth == 0;
+	bool ok = true, strange = false, top = depth == 0;
 
 	if (depth > MAX_RULE_DEPTH) {
 		diag_error(at(ptr), "Choice rules nest more than %d levels deep in And, Or and Not",
@@ -696,6 +696,7 @@ parse_rule(struct program *prog, json_t *r, const char *ptr, int depth)
 		} else if (strcmp(key, "Condition") == 0 || strcmp(key, "Output") == 0) {
 			diag_error(key_at(mptr), "\"%s\" belongs to the JSONata query language, which is not supported yet", key);
 			ok = false;
+			strange = true;
 		} else {
 			for (i = 0; i < CMP_COUNT; i++)
 				if (strcmp(key, compare_info[i].name) == 0)
@@ -703,6 +704,7 @@ parse_rule(struct program *prog, json_t *r, const char *ptr, int depth)
 			if (i == CMP_COUNT) {
 				diag_error(key_at(mptr), "\"%s\" is not a field of a Choice rule", key);
 				ok = false;
+				strange = true;
 				continue;
 			}
 			if (nops++ == 0)
@@ -710,6 +712,9 @@ parse_rule(struct program *prog, json_t *r, const char *ptr, int depth)
 			op_key = op_key ? op_key : key;
 		}
 	}
+	/* A misspelt or JSONata operator has been reported: that is enough. */
+	if (nops == 0 && strange)
+		return NULL;
 	if (nops == 0) {
 		diag_error(at(ptr), "a Choice rule needs a comparison (such as \"StringEquals\") or \"And\", \"Or\", \"Not\"");
 		return NULL;
@@ -1583,9 +1588,13 @@ label_ok(const char *s)
 	return true;
 }
 
-/* The members of obj must be among names. */
+/*
+** The members of obj must be among names; those among later (NULL or
+** NULL-terminated) are the service's but not implemented yet.
+*/
 static void
-member_fields(json_t *obj, const char *ptr, const char *what, const char *const *names, int n)
+member_fields(json_t *obj, const char *ptr, const char *what, const char *const *names, int n,
+	      const char *const *later)
 {
 	const char *key;
 	json_t *v;
@@ -1595,7 +1604,18 @@ member_fields(json_t *obj, const char *ptr, const char *what, const char *const 
 		for (i = 0; i < n; i++)
 			if (strcmp(key, names[i]) == 0)
 				break;
-		if (i == n)
+		if (i < n)
+			continue;
+		for (i = 0; later && later[i]; i++)
+			if (strcmp(key, later[i]) == 0)
+				break;
+		if (later && later[i])
+			diag_error(key_at(diag_ptr_member(ptr, key)), "\"%s\" in %s is not supported yet",
+				   key, what);
+		else if (strcmp(key, "Arguments") == 0)
+			diag_error(key_at(diag_ptr_member(ptr, key)),
+				   "\"%s\" belongs to the JSONata query language, which is not supported yet", key);
+		else
 			diag_error(key_at(diag_ptr_member(ptr, key)), "\"%s\" is not a field of %s",
 				   key, what);
 	}
@@ -1644,6 +1664,8 @@ s3_parameters(struct program *prog, json_t *obj, const char *ptr, const char *wh
 	json_t *v = json_object_get(obj, "Parameters");
 	struct template *t;
 
+	if (!v && json_object_get(obj, "Arguments"))
+		return NULL;	/* reported: JSONata */
 	if (!v) {
 		diag_error(key_at(ptr), "%s needs \"Parameters\" with \"Bucket\" and \"%s\"",
 			   what, key_name);
@@ -1675,6 +1697,8 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 		"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems",
 		"MaxItemsPath", "ItemsPointer"
 	};
+	/* For listObjectsV2 and manifests, which aslc does not read yet. */
+	static const char *const config_later[] = { "Transformation", "ManifestType", NULL };
 	struct item_reader *r = arena_alloc(sizeof *r);
 	const char *res, *cptr = diag_ptr_member(ptr, "ReaderConfig");
 	json_t *c, *x;
@@ -1685,7 +1709,7 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(ptr), "\"ItemReader\" must be an object, not %s", type_name(v));
 		return NULL;
 	}
-	member_fields(v, ptr, "\"ItemReader\"", allowed, 3);
+	member_fields(v, ptr, "\"ItemReader\"", allowed, 3, NULL);
 	if (!(x = json_object_get(v, "Resource"))) {
 		diag_error(key_at(ptr), "\"ItemReader\" needs \"Resource\"");
 		return NULL;
@@ -1708,7 +1732,7 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(cptr), "\"ReaderConfig\" must be an object, not %s", type_name(c));
 		return NULL;
 	}
-	member_fields(c, cptr, "\"ReaderConfig\"", config_fields, 7);
+	member_fields(c, cptr, "\"ReaderConfig\"", config_fields, 7, config_later);
 	if (!(x = json_object_get(c, "InputType"))) {
 		diag_error(key_at(cptr), "\"ReaderConfig\" needs \"InputType\" (JSON, JSONL or CSV)");
 	} else {
@@ -1786,7 +1810,7 @@ parse_item_batcher(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(ptr), "\"ItemBatcher\" must be an object, not %s", type_name(v));
 		return NULL;
 	}
-	member_fields(v, ptr, "\"ItemBatcher\"", allowed, 5);
+	member_fields(v, ptr, "\"ItemBatcher\"", allowed, 5, NULL);
 	count_field(prog, v, ptr, "MaxItemsPerBatch", "MaxItemsPerBatchPath", &b->max_items,
 		    &b->max_items_path);
 	count_field(prog, v, ptr, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
@@ -1794,7 +1818,8 @@ parse_item_batcher(struct program *prog, json_t *v, const char *ptr)
 	if (b->max_bytes > ASL_PAYLOAD_LIMIT)
 		diag_error(at(diag_ptr_member(ptr, "MaxInputBytesPerBatch")),
 			   "\"MaxInputBytesPerBatch\" is at most %d (256 KiB)", ASL_PAYLOAD_LIMIT);
-	if (!b->max_items && !b->max_items_path && !b->max_bytes && !b->max_bytes_path)
+	if (!json_object_get(v, "MaxItemsPerBatch") && !json_object_get(v, "MaxItemsPerBatchPath") &&
+	    !json_object_get(v, "MaxInputBytesPerBatch") && !json_object_get(v, "MaxInputBytesPerBatchPath"))
 		diag_error(at(ptr), "\"ItemBatcher\" needs \"MaxItemsPerBatch\" or \"MaxInputBytesPerBatch\" (or their Path forms)");
 	if ((x = json_object_get(v, "BatchInput")))
 		b->batch_input = parse_template(prog, x, diag_ptr_member(ptr, "BatchInput"), "BatchInput");
@@ -1817,7 +1842,7 @@ parse_result_writer(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(ptr), "\"ResultWriter\" must be an object with \"Resource\" or \"WriterConfig\"");
 		return NULL;
 	}
-	member_fields(v, ptr, "\"ResultWriter\"", allowed, 3);
+	member_fields(v, ptr, "\"ResultWriter\"", allowed, 3, NULL);
 	if ((x = json_object_get(v, "Resource"))) {
 		const char *res = want_string(x, diag_ptr_member(ptr, "Resource"), "Resource");
 
@@ -1834,7 +1859,7 @@ parse_result_writer(struct program *prog, json_t *v, const char *ptr)
 			diag_error(at(cptr), "\"WriterConfig\" must be an object, not %s", type_name(c));
 			return w;
 		}
-		member_fields(c, cptr, "\"WriterConfig\"", config_fields, 2);
+		member_fields(c, cptr, "\"WriterConfig\"", config_fields, 2, NULL);
 		if ((x = json_object_get(c, "OutputType")))
 			w->jsonl = want_word(x, diag_ptr_member(cptr, "OutputType"), "OutputType",
 					     output_types, 2) == 1;
@@ -1844,7 +1869,7 @@ parse_result_writer(struct program *prog, json_t *v, const char *ptr)
 		    (k = want_word(x, diag_ptr_member(cptr, "Transformation"), "Transformation",
 				   transformations, 3)) >= 0)
 			w->transformation = (enum transformation)k;
-	} else if (!w->parameters) {
+	} else if (!json_object_get(v, "Resource")) {
 		diag_error(at(ptr), "\"ResultWriter\" needs \"Resource\" and \"Parameters\", or \"WriterConfig\"");
 	}
 	if (!c)

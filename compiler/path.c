@@ -447,7 +447,10 @@ parse_value(struct parser *ps)
 	v = json_loads(arena_strndup(start, (size_t)(ps->s - start)), JSON_DECODE_ANY, &err);
 	if (!v || json_is_object(v) || json_is_array(v)) {
 		json_decref(v);
-		fail(ps, "cannot read the value %.*s in the filter", (int)(ps->s - start), start);
+		if (ps->s == start)
+			fail(ps, "expected a value in the filter");
+		else
+			fail(ps, "cannot read the value %.*s in the filter", (int)(ps->s - start), start);
 		return NULL;
 	}
 	return v;
