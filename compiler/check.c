@@ -244,9 +244,10 @@ check_graph(struct machine *m)
 		struct state *st = m->states[i];
 
 		if (!st->reachable) {
+			/* The service refuses it: MISSING_TRANSITION_TARGET. */
 			if (m->reachable)
-				diag_warn(W_UNREACHABLE_STATE, st->loc,
-					  "state \"%s\" is unreachable from \"StartAt\"", st->name);
+				diag_error(st->loc, "state \"%s\" is not reachable: no transition "
+					   "from \"StartAt\" leads to it", st->name);
 		} else if (terminal(st)) {
 			ends = true;
 		}
