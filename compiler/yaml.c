@@ -549,7 +549,7 @@ on_alias(struct yaml *y, const yaml_event_t *ev)
 	}
 	if (y->weight + a->weight > MAX_WEIGHT) {
 		fail(y, m, "alias *%s makes the definition too large once aliases are expanded "
-		     "(more than %u bytes); is it an alias bomb?", name, MAX_WEIGHT);
+		     "(more than %u MiB); is it an alias bomb?", name, MAX_WEIGHT >> 20);
 		return;
 	}
 	next_pointer(y, &kline, &kcol);
