@@ -17,7 +17,7 @@
 ** beyond 64 bits, duplicate keys, merge keys (<<, a YAML 1.1 feature),
 ** collections as keys and a second document. A scalar key that is not a
 ** string becomes its text (1, true, null), as JSON.stringify and Python's
-** json module do to the YAML that the console and SAM convert.
+** json module do with YAML loaded by js-yaml or PyYAML.
 **
 ** Aliases are expanded: the value is copied, and so are the locations
 ** recorded under its anchor, so an error inside an alias points at the
