@@ -79,6 +79,7 @@ struct yaml {
 	size_t nrec, reccap;
 	struct anchor *anchors;
 	size_t nanchor, anchorcap;
+	struct strmap anchor_index;	/* name -> its latest definition */
 	size_t weight;		/* of everything recorded so far */
 	bool failed;
 };
@@ -276,6 +277,14 @@ scalar_value(struct yaml *y, const yaml_event_t *ev)
 		return json_false();
 	if (strcmp(tag, CORE "int") == 0 && is_int(s))
 		return int_value(y, m, s);
+	if (strcmp(tag, CORE "float") == 0 && is_int(s) && s[0] == '0' &&
+	    (s[1] == 'o' || s[1] == 'x')) {
+		json_t *i = int_value(y, m, s);
+		json_t *v = i ? json_real((double)json_integer_value(i)) : NULL;
+
+		json_decref(i);
+		return v;
+	}
 	if (strcmp(tag, CORE "float") == 0 &&
 	    (is_int(s) || is_float(s) || is_one_of(s, inf_nan_words)))
 		return float_value(y, m, s);
@@ -377,18 +386,16 @@ define_anchor(struct yaml *y, const char *name, json_t *value, const char *ptr,
 	a->weight = 0;
 	for (i = first; i < y->nrec; i++)
 		a->weight += y->recs[i].weight;
+	strmap_put(&y->anchor_index, a->name, (int)(y->nanchor - 1));
 }
 
 /* The latest anchor of that name (YAML lets a name be defined again). */
 static const struct anchor *
 find_anchor(const struct yaml *y, const char *name)
 {
-	size_t i;
+	int i = strmap_get(&y->anchor_index, name);
 
-	for (i = y->nanchor; i-- > 0;)
-		if (strcmp(y->anchors[i].name, name) == 0)
-			return &y->anchors[i];
-	return NULL;
+	return i < 0 ? NULL : &y->anchors[i];
 }
 
 /* Cut the pointer being built back to n bytes. */
@@ -662,6 +669,7 @@ yaml_free(struct yaml *y)
 		json_decref(y->anchors[i].value);
 	}
 	free(y->anchors);
+	strmap_free(&y->anchor_index);
 	sb_free(&y->ptr);
 }
 
