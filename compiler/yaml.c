@@ -123,7 +123,9 @@ is_one_of(const char *s, const char *const *words)
 	return false;
 }
 
-static const char *const null_words[] = { "null", "Null", "NULL", "~", "", NULL };
+static const char *const null_words[] = {
+	"null", "Null", "NULL", "~", "", NULL
+};
 static const char *const true_words[] = { "true", "True", "TRUE", NULL };
 static const char *const false_words[] = { "false", "False", "FALSE", NULL };
 static const char *const inf_nan_words[] = {
@@ -203,7 +205,8 @@ int_value(struct yaml *y, yaml_mark_t m, const char *s)
 		return NULL;
 	}
 	if (neg)
-		return json_integer(u == (uintmax_t)INT64_MAX + 1 ? INT64_MIN : -(json_int_t)u);
+		return json_integer(u == (uintmax_t)INT64_MAX + 1 ? INT64_MIN
+								  : -(json_int_t)u);
 	return json_integer((json_int_t)u);
 }
 
@@ -213,7 +216,8 @@ float_value(struct yaml *y, yaml_mark_t m, const char *s)
 	double d;
 
 	if (is_one_of(s, inf_nan_words)) {
-		fail(y, m, "%s: JSON has no infinity or NaN, so a definition cannot hold one", s);
+		fail(y, m, "%s: JSON has no infinity or NaN, so a definition "
+		     "cannot hold one", s);
 		return NULL;
 	}
 	d = strtod(s, NULL);
@@ -230,7 +234,8 @@ string_value(struct yaml *y, yaml_mark_t m, const char *s, size_t len)
 	json_t *v;
 
 	if (memchr(s, '\0', len)) {
-		fail(y, m, "a string holds \\0 (NUL), which aslc does not accept in a definition");
+		fail(y, m, "a string holds \\0 (NUL), which aslc does not accept "
+		     "in a definition");
 		return NULL;
 	}
 	v = json_stringn(s, len);
@@ -338,7 +343,8 @@ key_text(struct yaml *y, yaml_mark_t m, const json_t *v)
 	case JSON_NULL:
 		return xstrdup("null");
 	case JSON_REAL:
-		fail(y, m, "a mapping key is a floating-point number; quote it to make it a string");
+		fail(y, m, "a mapping key is a floating-point number; quote it "
+		     "to make it a string");
 		return NULL;
 	default:
 		fail(y, m, "a mapping key must be a scalar: JSON object keys are strings");
@@ -547,7 +553,8 @@ on_alias(struct yaml *y, const yaml_event_t *ev)
 	json_t *v;
 
 	if (!a) {
-		fail(y, m, "alias *%s names no anchor defined before it (or it is inside its own anchor)", name);
+		fail(y, m, "alias *%s names no anchor defined before it "
+		     "(or it is inside its own anchor)", name);
 		return;
 	}
 	if (expecting_key(y)) {
@@ -555,8 +562,9 @@ on_alias(struct yaml *y, const yaml_event_t *ev)
 		return;
 	}
 	if (y->weight + a->weight > MAX_WEIGHT) {
-		fail(y, m, "alias *%s makes the definition too large once aliases are expanded "
-		     "(more than %u MiB); is it an alias bomb?", name, MAX_WEIGHT >> 20);
+		fail(y, m, "alias *%s makes the definition too large once aliases "
+		     "are expanded (more than %u MiB); is it an alias bomb?", name,
+		     MAX_WEIGHT >> 20);
 		return;
 	}
 	next_pointer(y, &kline, &kcol);
@@ -592,7 +600,8 @@ on_start(struct yaml *y, const yaml_event_t *ev, bool mapping)
 	int kline, kcol;
 
 	if (expecting_key(y)) {
-		fail(y, ev->start_mark, "a mapping key must be a scalar: JSON object keys are strings");
+		fail(y, ev->start_mark, "a mapping key must be a scalar: JSON object "
+		     "keys are strings");
 		return;
 	}
 	if (!collection_tag(y, ev, tag, mapping ? CORE "map" : CORE "seq"))
