@@ -22,6 +22,10 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm -lpthread
+# libyaml reads YAML definitions: the compiler needs it, generated programs
+# and the runtime do not.
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
@@ -43,7 +47,8 @@ VERSION := $(shell sed -n 's/^\#define ASLRT_VERSION "\(.*\)"/\1/p' include/aslr
 
 COMPILER_SRC = compiler/main.c compiler/util.c compiler/diag.c compiler/jsonloc.c \
 	compiler/load.c compiler/path.c compiler/parse.c compiler/check.c \
-	compiler/lower.c compiler/emit_c.c compiler/cc.c compiler/intrinsic.c
+	compiler/lower.c compiler/emit_c.c compiler/cc.c compiler/intrinsic.c \
+	compiler/yaml.c
 RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c \
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
@@ -65,6 +70,10 @@ $(BUILD)/compiler/cc.o: compiler/cc.c compiler/aslc.h compiler/asl.def include/a
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -DASLC_RUNTIME_FLAGS='"$(SAN_FLAGS)"' \
 		-DASLC_JANSSON_LIBS='"$(JANSSON_LIBS)"' -c -o $@ $<
 
+$(BUILD)/compiler/yaml.o: compiler/yaml.c compiler/aslc.h compiler/asl.def include/aslrt.h
+	@mkdir -p $(@D)
+	$(CC) $(ASLC_CFLAGS) $(YAML_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -72,7 +81,7 @@ $(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h
 # The compiler shares two runtime files: timestamps are checked, and
 # constants printed and measured, exactly as the runtime does it.
 $(BUILD)/aslc: $(COMPILER_OBJ) $(BUILD)/runtime/timeparse.o $(BUILD)/runtime/value.o
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(JANSSON_LIBS)
 
 $(BUILD)/libaslrt.a: $(RUNTIME_OBJ)
 	rm -f $@

@@ -118,6 +118,12 @@ void diag_summary(void);
 /* Line of the value at ptr (for #line), or 0 if unknown. */
 int diag_line(const char *ptr);
 void diag_free(void);
+/*
+** Locate diagnostics with jl (it is taken over) instead of scanning the
+** source as JSON: for definitions that are not JSON text.
+*/
+struct jsonloc;
+void diag_set_locs(struct jsonloc *jl);
 
 /* Build the pointer of member key (escaped) or element i under parent. */
 const char *diag_ptr_member(const char *parent, const char *key);
@@ -132,6 +138,24 @@ struct jsonloc *jsonloc_build(const char *src, size_t len);
 bool jsonloc_find(const struct jsonloc *jl, const char *ptr, bool key,
 		  int *line, int *col);
 void jsonloc_free(struct jsonloc *jl);
+/* An empty table, for a source that is not JSON text (yaml.c fills one). */
+struct jsonloc *jsonloc_new(void);
+/*
+** Record that the value at ptr starts at line:col, and its member name at
+** kline:kcol (0 when it has none). Lines and columns count from 1.
+*/
+void jsonloc_add(struct jsonloc *jl, const char *ptr, int line, int col,
+		 int kline, int kcol);
+
+/* ---- yaml.c: YAML definitions ---- */
+
+/*
+** Parse src, a YAML document, into the JSON value it stands for (a new
+** reference), with the line and column of each value and member name in
+** *locs (the caller owns it). Scalars are read by the YAML 1.2 core schema.
+** NULL after reporting errors; *locs is then NULL.
+*/
+json_t *load_yaml(const char *src, size_t len, struct jsonloc **locs);
 
 /* ---- the IR ---- */
 

@@ -57,6 +57,13 @@ locate(struct loc loc, int *line, int *col)
 	return jsonloc_find(locs, loc.ptr, loc.key, line, col);
 }
 
+void
+diag_set_locs(struct jsonloc *jl)
+{
+	jsonloc_free(locs);
+	locs = jl;
+}
+
 int
 diag_line(const char *ptr)
 {

@@ -8,6 +8,8 @@
 ** name starts (the idea of jq's locfile: keep a cheap handle, convert
 ** late). jansson has already validated the text, so the scanner does not.
 ** Columns count characters, as jansson's do, so both kinds of error agree.
+** A definition written in YAML fills a table itself (yaml.c), through
+** jsonloc_new() and jsonloc_add().
 */
 #include "aslc.h"
 
@@ -238,9 +240,29 @@ scan_value(struct jsonloc *jl, struct strbuf *ptr, int kline, int kcol)
 }
 
 struct jsonloc *
-jsonloc_build(const char *src, size_t len)
+jsonloc_new(void)
 {
 	struct jsonloc *jl = xmalloc(sizeof *jl);
+
+	memset(jl, 0, sizeof *jl);
+	jl->size = 1024;
+	jl->table = calloc(jl->size, sizeof *jl->table);
+	if (!jl->table)
+		fatal("out of memory");
+	return jl;
+}
+
+void
+jsonloc_add(struct jsonloc *jl, const char *ptr, int line, int col, int kline,
+	    int kcol)
+{
+	record(jl, ptr, line, col, kline, kcol);
+}
+
+struct jsonloc *
+jsonloc_build(const char *src, size_t len)
+{
+	struct jsonloc *jl = jsonloc_new();
 	struct strbuf ptr = { 0 };
 
 	jl->s = src;
@@ -249,10 +271,6 @@ jsonloc_build(const char *src, size_t len)
 	jl->line = 1;
 	jl->col_at = src;
 	jl->col = 1;
-	jl->size = 1024;
-	jl->table = calloc(jl->size, sizeof *jl->table);
-	if (!jl->table)
-		fatal("out of memory");
 	/* A UTF-8 byte order mark is not part of the document. */
 	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
 		jl->s += 3;

@@ -1,5 +1,5 @@
 /*
-** load.c - read a definition and parse its JSON.
+** load.c - read a definition and parse its JSON (or its YAML, yaml.c).
 **
 ** Duplicate keys are rejected (the service would silently keep the last
 ** one, which is never what the author meant). jansson reports parse errors
@@ -75,6 +75,19 @@ quoted_key(const char *text)
 	return buf;
 }
 
+/* root if it is an object; else NULL after saying what it must be. */
+static json_t *
+check_root(json_t *root, const char *what)
+{
+	struct loc loc = { "", false };
+
+	if (json_is_object(root))
+		return root;
+	diag_error(loc, "a state machine definition is %s", what);
+	json_decref(root);
+	return NULL;
+}
+
 json_t *
 load_definition(const char *file, char **src, size_t *len)
 {
@@ -86,8 +99,13 @@ load_definition(const char *file, char **src, size_t *len)
 	*src = read_file(file, len);
 	diag_init(file, *src, *len);
 	if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0)) {
-		diag_error_at(0, 0, "YAML definitions are not supported yet; convert it to JSON");
-		return NULL;
+		struct jsonloc *locs;
+
+		root = load_yaml(*src, *len, &locs);
+		if (!root)
+			return NULL;
+		diag_set_locs(locs);
+		return check_root(root, "a mapping");
 	}
 	if (memchr(*src, '\0', *len)) {
 		diag_error_at(0, 0, "the file contains a NUL byte; a definition is JSON text");
@@ -111,12 +129,5 @@ load_definition(const char *file, char **src, size_t *len)
 			diag_error_at(err.line, err.column, "malformed JSON: %s", err.text);
 		return NULL;
 	}
-	if (!json_is_object(root)) {
-		struct loc loc = { "", false };
-
-		diag_error(loc, "a state machine definition is a JSON object");
-		json_decref(root);
-		return NULL;
-	}
-	return root;
+	return check_root(root, "a JSON object");
 }

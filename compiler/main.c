@@ -26,11 +26,12 @@ usage(FILE *f)
 	fputs(
 "usage: aslc [options] FILE.asl.json [HANDLERS.c ...]\n"
 "Compile an Amazon States Language state machine to a native executable.\n"
+"A definition named *.yaml or *.yml is read as YAML.\n"
 "C files (.c, .o, .a) after the definition hold Task handlers compiled\n"
 "in, in a table ASL_HANDLERS(...) (see aslrt.h).\n"
 "\n"
 "  -o FILE        write the output to FILE (default: the definition's name\n"
-"                 without .asl.json, or that name with .c for -S)\n"
+"                 without .asl.json (.asl.yaml), or with .c for -S)\n"
 "  -S             write the generated C instead of an executable\n"
 "  --check        check the definition only; report every problem\n"
 "  --name NAME    the state machine name in ARNs and $$ (default: the file's)\n"
@@ -62,19 +63,21 @@ usage(FILE *f)
 }
 
 /*
-** The definition's base name without .asl.json, .json or .asl: the
-** default machine name and output file.
+** The definition's base name without .asl.json, .json or .asl (or their
+** YAML forms): the default machine name and output file.
 */
 static const char *
 default_name(const char *file)
 {
 	const char *base = strrchr(file, '/');
-	static const char *const suffixes[] = { ".asl.json", ".json", ".asl" };
+	static const char *const suffixes[] = {
+		".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml", ".asl"
+	};
 	size_t n, i;
 
 	base = base ? base + 1 : file;
 	n = strlen(base);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
 		size_t k = strlen(suffixes[i]);
 
 		if (n > k && strcmp(base + n - k, suffixes[i]) == 0) {

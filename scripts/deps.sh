@@ -4,12 +4,13 @@
 #   scripts/deps.sh           install what is missing (apt-get; sudo if not root)
 #   scripts/deps.sh --check   exit 0 if everything is there, 1 otherwise
 #
-# Build: a C compiler, make, pkg-config, jansson. Tests: clang and tcc (the
-# generated C must compile cleanly under gcc, clang and tcc), valgrind, and
-# python3 for the conformance runner, procps (pgrep) for the tests.
+# Build: a C compiler, make, pkg-config, jansson, libyaml (YAML definitions).
+# Tests: clang and tcc (the generated C must compile cleanly under gcc,
+# clang and tcc), valgrind, and python3 for the conformance runner, procps
+# (pgrep) for the tests.
 set -eu
 
-PACKAGES="gcc make pkg-config libjansson-dev clang tcc libtcc-dev valgrind python3 procps"
+PACKAGES="gcc make pkg-config libjansson-dev libyaml-dev clang tcc libtcc-dev valgrind python3 procps"
 
 missing=""
 for p in $PACKAGES; do

@@ -58,8 +58,11 @@ t_aslc_check() {
 	status 0 "$ASLC" --check $HELLO && empty "$TMP/err" && empty "$TMP/out" &&
 	status 1 "$ASLC" --check tests/errors/next-unknown.asl.json &&
 	contains "$TMP/err" "aslc: 3 errors" &&
-	printf 'StartAt: A\n' >"$TMP/def.yaml" &&
-	status 1 "$ASLC" --check "$TMP/def.yaml" && contains "$TMP/err" "YAML definitions are not supported yet" &&
+	printf 'StartAt: A\nStates: {A: {Type: Succeed}}\n' >"$TMP/def.yml" &&
+	status 0 "$ASLC" --check "$TMP/def.yml" && empty "$TMP/err" &&
+	printf 'StartAt: B\nStates: {A: {Type: Succeed}}\n' >"$TMP/def.yaml" &&
+	status 1 "$ASLC" --check "$TMP/def.yaml" &&
+	contains "$TMP/err" "def.yaml:1:10: error: \"StartAt\" names unknown state \"B\"" &&
 	status 1 "$ASLC" -Werror --check tests/errors/retry-catch-warnings.asl.json &&
 	contains "$TMP/err" "error: a catcher without \"ResultPath\"" &&
 	status 0 "$ASLC" -Wno-catch-drops-input -Wno-unmatched-error --check tests/errors/retry-catch-warnings.asl.json &&
@@ -585,6 +588,37 @@ t_bench_builds() {
 	contains "$TMP/out" '^\[{"seed":1,"h":"[0-9a-f]\{8\}"},{"seed":2,'
 }
 check "bench definitions build; threads keep item order" t_bench_builds
+
+# ---- YAML definitions ----
+
+# yaml_twin YAML JSON [INPUT]: both give the same C, but for the file name
+# (in the header comment and the program's .source), and, given an input,
+# programs that print the same result.
+yaml_twin() {
+	status 0 "$ASLC" -S "$1" -o "$TMP/yaml.c" &&
+	status 0 "$ASLC" -S "$2" -o "$TMP/json.c" &&
+	sed "s|$1|DEFINITION|" "$TMP/yaml.c" >"$TMP/yaml.sed.c" &&
+	sed "s|$2|DEFINITION|" "$TMP/json.c" >"$TMP/json.sed.c" &&
+	same "$TMP/json.sed.c" "$TMP/yaml.sed.c" &&
+	[ "$(grep -c DEFINITION "$TMP/yaml.sed.c")" -eq 2 ] || return 1
+	[ -n "${3:-}" ] || return 0
+	status 0 "$ASLC" -O0 "$1" -o "$TMP/yaml" &&
+	status 0 "$ASLC" -O0 "$2" -o "$TMP/json" &&
+	status 0 $RUNWRAP "$TMP/json" --result --input "$3" && cp "$TMP/out" "$TMP/json.out" &&
+	status 0 $RUNWRAP "$TMP/yaml" --result --input "$3" && same "$TMP/json.out" "$TMP/out" &&
+	contains "$TMP/out" '"status":"SUCCEEDED"'
+}
+
+t_yaml_twins() {
+	yaml_twin tests/yaml/hello.asl.yaml $HELLO examples/hello/input.json &&
+	yaml_twin tests/yaml/order.asl.yaml examples/order/order.asl.json &&
+	yaml_twin tests/yaml/flow.asl.yaml tests/yaml/flow.asl.json tests/yaml/flow.input.json &&
+	yaml_twin tests/yaml/anchors.asl.yaml tests/yaml/anchors.asl.json tests/yaml/anchors.input.json &&
+	(cd "$TMP" && status 0 "$ASLC" -S "$OLDPWD/tests/yaml/hello.asl.yaml") && [ -s "$TMP/hello.c" ] &&
+	status 0 "$ASLC" -S -g tests/yaml/hello.asl.yaml -o "$TMP/g.c" &&
+	contains "$TMP/g.c" '^#line 9 "tests/yaml/hello.asl.yaml"'
+}
+check "YAML definitions compile to the C of their JSON twins" t_yaml_twins
 
 echo "$checks checks, $failures failed"
 [ $failures -eq 0 ]
