@@ -2013,7 +2013,7 @@ parse_program(json_t *root, const char *file, const char *name)
 			diag_error(at("/Version"), "\"Version\" must be \"1.0\"");
 	}
 	if ((v = json_object_get(root, "TimeoutSeconds")))
-		want_int(v, "/TimeoutSeconds", "TimeoutSeconds", 1, SECONDS_MAX, &prog->timeout);
+		want_int(v, "/TimeoutSeconds", "TimeoutSeconds", 0, SECONDS_MAX, &prog->timeout);
 	if ((v = json_object_get(root, "QueryLanguage")))
 		query_language(v, "/QueryLanguage");
 	parse_states(prog, m, root, "", "the state machine");
