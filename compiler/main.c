@@ -272,9 +272,14 @@ compile(struct options *o)
 	} else {
 		int fd;
 
+		struct stat st;
+
 		out = o->out ? o->out : base;
 		if (strcmp(out, "-") == 0)
 			fatal("an executable cannot be written to stdout; use -S for C");
+		/* The linker unlinks its output first: -o /dev/null would replace it. */
+		if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			fatal("the output %s is not a regular file; the linker would replace it", out);
 		check_output(o->file, out);
 		if (o->cc.debug) {
 			/* A debugger shows this C where no #line points at the definition. */

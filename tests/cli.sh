@@ -217,6 +217,8 @@ t_aslc_output_safety() {
 	status 2 "$ASLC" $HELLO -o - && contains "$TMP/err" "use -S" &&
 	status 2 "$ASLC" $HELLO -o "$TMP/no/such/dir/x" && contains "$TMP/err" "cannot write" &&
 	status 2 "$ASLC" $HELLO -o "$TMP" && contains "$TMP/err" "is a directory" &&
+	mkfifo "$TMP/fifo" && status 2 "$ASLC" $HELLO -o "$TMP/fifo" &&
+	contains "$TMP/err" "not a regular file" && [ -p "$TMP/fifo" ] &&
 	ls /tmp/aslc-*.c >"$TMP/before" 2>/dev/null; true &&
 	status 2 "$ASLC" --cc /nonexistent/cc $HELLO -o "$TMP/x" &&
 	contains "$TMP/err" "cannot run the C compiler" &&
