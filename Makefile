@@ -153,7 +153,7 @@ fuzz: $(FUZZ_BUILD)/fuzz_compile
 fuzz-run: fuzz
 	@mkdir -p $(FUZZ_BUILD)/corpus
 	$(FUZZ_BUILD)/fuzz_compile -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-		-dict=fuzz/asl.dict -max_len=8192 -artifact_prefix=$(FUZZ_BUILD)/ \
+		-dict=fuzz/asl.dict -max_len=8192 -timeout=10 -artifact_prefix=$(FUZZ_BUILD)/ \
 		$(FUZZ_ARGS) $(FUZZ_BUILD)/corpus tests/fuzz/corpus
 
 fuzz-check: all
