@@ -6,6 +6,9 @@
 #                   SANITIZE=thread: ThreadSanitizer build, VALGRIND=1:
 #                   generated programs under valgrind)
 #   make conformance  score against ../shared/conformance (AWS recordings)
+#   make fuzz       the libFuzzer target build-fuzz/fuzz_compile (clang)
+#   make fuzz-run   fuzz the compiler for FUZZ_TIME seconds (default 60)
+#   make fuzz-check the C of every fuzz input aslc accepts compiles cleanly
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages aslc needs (apt-get)
 #
@@ -128,6 +131,43 @@ conformance: all
 bench: all
 	bench/run.sh
 
+# The fuzz target (fuzz/fuzz_compile.c): the compiler's passes without
+# main.c and cc.c, built with clang's libFuzzer, ASan and UBSan. Inputs the
+# fuzzer keeps go to build-fuzz/corpus; crashes to build-fuzz/crash-*.
+# See docs/testing.md, "Fuzzing".
+FUZZ_CC ?= clang
+FUZZ_BUILD = build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_ARGS ?=
+FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_SRC = $(filter-out compiler/main.c compiler/cc.c,$(COMPILER_SRC)) \
+	runtime/timeparse.c runtime/value.c
+FUZZ_OBJ = $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+$(FUZZ_BUILD)/compiler/%.o: compiler/%.c compiler/aslc.h compiler/asl.def include/aslrt.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ASLC_CFLAGS) -O1 -g $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ASLC_CFLAGS) -O1 -g $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_compile: fuzz/fuzz_compile.c $(FUZZ_OBJ) compiler/aslc.h
+	$(FUZZ_CC) $(ASLC_CFLAGS) -Icompiler -O1 -g $(FUZZ_FLAGS) -fsanitize=fuzzer \
+		-o $@ fuzz/fuzz_compile.c $(FUZZ_OBJ) $(JANSSON_LIBS)
+
+fuzz: $(FUZZ_BUILD)/fuzz_compile
+
+fuzz-run: fuzz
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz_compile -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		-dict=fuzz/asl.dict -max_len=8192 -timeout=10 -artifact_prefix=$(FUZZ_BUILD)/ \
+		$(FUZZ_ARGS) $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+
+fuzz-check: all
+	fuzz/check-accepted.sh tests/fuzz/corpus $(wildcard $(FUZZ_BUILD)/corpus)
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	cp $(BUILD)/aslc $(DESTDIR)$(BINDIR)/aslc
@@ -142,6 +182,6 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/aslrt.h $(DESTDIR)$(PKGCONFIGDIR)/aslrt.pc
 
 clean:
-	rm -rf build build-san build-tsan
+	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all deps deps-check demo test check conformance bench install uninstall clean
+.PHONY: all deps deps-check demo test check conformance bench fuzz fuzz-run fuzz-check install uninstall clean

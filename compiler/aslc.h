@@ -124,6 +124,12 @@ void diag_free(void);
 */
 struct jsonloc;
 void diag_set_locs(struct jsonloc *jl);
+/*
+** Forget the source, the counts and the location table, as if no
+** definition had been read (the fuzz target compiles many in one process).
+** Warning options stay.
+*/
+void diag_reset(void);
 
 /* Build the pointer of member key (escaped) or element i under parent. */
 const char *diag_ptr_member(const char *parent, const char *key);
@@ -579,6 +585,12 @@ struct program {
 ** source text in *src (malloc'd), or NULL after reporting errors.
 */
 json_t *load_definition(const char *file, char **src, size_t *len);
+/*
+** The same for text already in memory: src holds len bytes followed by a
+** NUL, and must outlive the diagnostics (diag.c keeps it). file names the
+** definition in messages.
+*/
+json_t *load_text(const char *file, const char *src, size_t len);
 
 /* ---- path.c ---- */
 

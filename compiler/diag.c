@@ -451,6 +451,16 @@ diag_free(void)
 	records = NULL;
 }
 
+void
+diag_reset(void)
+{
+	diag_free();
+	file = "<input>";
+	src = NULL;
+	srclen = 0;
+	nerror = nwarn = 0;
+}
+
 /* ---- building pointers ---- */
 
 const char *

@@ -93,13 +93,17 @@ out(struct emitter *e, const char *fmt, ...)
 
 /*
 ** A C string literal for s. Long strings are split over lines unless
-** one_line (for #line, whose file name must stay on its line).
+** one_line (for #line, whose file name must stay on its line), and the
+** pieces put in parentheses: in a table of strings, clang takes two
+** pieces followed by single ones for a missing comma
+** (-Wstring-concatenation).
 */
 static void
 c_literal(struct emitter *e, const char *s, size_t len, bool one_line)
 {
 	struct strbuf b = { 0 };
 	size_t i, chunk = 0;
+	bool split = false;
 
 	sb_putc(&b, '"');
 	for (i = 0; i < len; i++) {
@@ -109,6 +113,7 @@ c_literal(struct emitter *e, const char *s, size_t len, bool one_line)
 		if (chunk >= 72 && i + 1 < len && !one_line) {
 			sb_puts(&b, "\"\n\t\t\"");
 			chunk = 0;
+			split = true;
 		}
 		if (c == '"' || c == '\\') {
 			sb_putc(&b, '\\');
@@ -127,7 +132,7 @@ c_literal(struct emitter *e, const char *s, size_t len, bool one_line)
 		}
 	}
 	sb_putc(&b, '"');
-	out(e, "%s", b.s);
+	out(e, split ? "(%s)" : "%s", b.s);
 	sb_free(&b);
 }
 

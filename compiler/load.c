@@ -91,32 +91,38 @@ check_root(json_t *root, const char *what)
 json_t *
 load_definition(const char *file, char **src, size_t *len)
 {
+	*src = read_file(file, len);
+	return load_text(file, *src, *len);
+}
+
+json_t *
+load_text(const char *file, const char *src, size_t len)
+{
 	json_error_t err;
 	json_t *root;
 	const char *dot = strrchr(file, '.');
 	size_t bom;
 
-	*src = read_file(file, len);
-	diag_init(file, *src, *len);
+	diag_init(file, src, len);
 	if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0)) {
 		struct jsonloc *locs;
 
-		root = load_yaml(*src, *len, &locs);
+		root = load_yaml(src, len, &locs);
 		if (!root)
 			return NULL;
 		diag_set_locs(locs);
 		return check_root(root, "a mapping");
 	}
-	if (memchr(*src, '\0', *len)) {
+	if (memchr(src, '\0', len)) {
 		diag_error_at(0, 0, "the file contains a NUL byte; a definition is JSON text");
 		return NULL;
 	}
 	/* A UTF-8 byte order mark is not part of the JSON text. */
-	bom = *len >= 3 && memcmp(*src, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	root = json_loadb(*src + bom, *len - bom, JSON_REJECT_DUPLICATES, &err);
+	bom = len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	root = json_loadb(src + bom, len - bom, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {
 		if (strncmp(err.text, "duplicate object key", 20) == 0)
-			diag_error_at(err.line, key_column(*src + bom, err.position, err.column),
+			diag_error_at(err.line, key_column(src + bom, err.position, err.column),
 				      "duplicate key%s: each key may appear once in an object",
 				      quoted_key(err.text));
 		else if (strstr(err.text, "JSON_ALLOW_NUL"))
