@@ -8,6 +8,7 @@
 #   make conformance  score against ../shared/conformance (AWS recordings)
 #   make fuzz       the libFuzzer target build-fuzz/fuzz_compile (clang)
 #   make fuzz-run   fuzz the compiler for FUZZ_TIME seconds (default 60)
+#   make fuzz-yaml-run  the same with every input read as YAML
 #   make fuzz-check the C of every fuzz input aslc accepts compiles cleanly
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages aslc needs (apt-get)
@@ -155,15 +156,27 @@ $(FUZZ_BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h
 
 $(FUZZ_BUILD)/fuzz_compile: fuzz/fuzz_compile.c $(FUZZ_OBJ) compiler/aslc.h
 	$(FUZZ_CC) $(ASLC_CFLAGS) -Icompiler -O1 -g $(FUZZ_FLAGS) -fsanitize=fuzzer \
-		-o $@ fuzz/fuzz_compile.c $(FUZZ_OBJ) $(JANSSON_LIBS)
+		-o $@ fuzz/fuzz_compile.c $(FUZZ_OBJ) $(YAML_LIBS) $(JANSSON_LIBS)
 
-fuzz: $(FUZZ_BUILD)/fuzz_compile
+# The same target reading each input as a YAML definition.
+$(FUZZ_BUILD)/fuzz_yaml: fuzz/fuzz_compile.c $(FUZZ_OBJ) compiler/aslc.h
+	$(FUZZ_CC) $(ASLC_CFLAGS) -Icompiler -O1 -g $(FUZZ_FLAGS) -fsanitize=fuzzer \
+		-DFUZZ_FILE='"fuzz.asl.yaml"' -o $@ fuzz/fuzz_compile.c $(FUZZ_OBJ) \
+		$(YAML_LIBS) $(JANSSON_LIBS)
+
+fuzz: $(FUZZ_BUILD)/fuzz_compile $(FUZZ_BUILD)/fuzz_yaml
 
 fuzz-run: fuzz
 	@mkdir -p $(FUZZ_BUILD)/corpus
 	$(FUZZ_BUILD)/fuzz_compile -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 		-dict=fuzz/asl.dict -max_len=8192 -timeout=10 -artifact_prefix=$(FUZZ_BUILD)/ \
 		$(FUZZ_ARGS) $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+
+fuzz-yaml-run: fuzz
+	@mkdir -p $(FUZZ_BUILD)/yaml-corpus
+	$(FUZZ_BUILD)/fuzz_yaml -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		-dict=fuzz/asl.dict -max_len=8192 -timeout=10 -artifact_prefix=$(FUZZ_BUILD)/yaml- \
+		$(FUZZ_ARGS) $(FUZZ_BUILD)/yaml-corpus tests/yaml tests/fuzz/corpus
 
 fuzz-check: all
 	fuzz/check-accepted.sh tests/fuzz/corpus $(wildcard $(FUZZ_BUILD)/corpus)
@@ -184,4 +197,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all deps deps-check demo test check conformance bench fuzz fuzz-run fuzz-check install uninstall clean
+.PHONY: all deps deps-check demo test check conformance bench fuzz fuzz-run fuzz-yaml-run fuzz-check install uninstall clean

@@ -26,6 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The input's file name: its extension chooses JSON or YAML. */
+#ifndef FUZZ_FILE
+#define FUZZ_FILE "fuzz.asl.json"
+#endif
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,10 +70,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src = xmalloc(size + 1);
 	memcpy(src, data, size);
 	src[size] = '\0';
-	root = load_text("fuzz.asl.json", src, size);
+	root = load_text(FUZZ_FILE, src, size);
 	if (!root)
 		goto out;
-	prog = parse_program(root, "fuzz.asl.json", "fuzz");
+	prog = parse_program(root, FUZZ_FILE, "fuzz");
 	json_decref(root);
 	check_program(prog);
 	if (diag_errors())
