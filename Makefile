@@ -52,7 +52,7 @@ VERSION := $(shell sed -n 's/^\#define ASLRT_VERSION "\(.*\)"/\1/p' include/aslr
 COMPILER_SRC = compiler/main.c compiler/util.c compiler/diag.c compiler/jsonloc.c \
 	compiler/load.c compiler/path.c compiler/parse.c compiler/check.c \
 	compiler/lower.c compiler/emit_c.c compiler/cc.c compiler/intrinsic.c \
-	compiler/yaml.c
+	compiler/yaml.c compiler/tcc.c
 RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c \
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
@@ -74,18 +74,27 @@ $(BUILD)/compiler/cc.o: compiler/cc.c compiler/aslc.h compiler/asl.def include/a
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -DASLC_RUNTIME_FLAGS='"$(SAN_FLAGS)"' \
 		-DASLC_JANSSON_LIBS='"$(JANSSON_LIBS)"' -c -o $@ $<
 
+# libtcc (Debian libtcc-dev: a static libtcc.a) for --backend=tcc and aslc run.
+TCC_LIBS = -ltcc -ldl
+
+$(BUILD)/compiler/tcc.o: compiler/tcc.c compiler/aslc.h compiler/asl.def include/aslrt.h
+	@mkdir -p $(@D)
+	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -DASLC_RUNTIME_FLAGS='"$(SAN_FLAGS)"' -c -o $@ $<
+
 $(BUILD)/compiler/yaml.o: compiler/yaml.c compiler/aslc.h compiler/asl.def include/aslrt.h
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(YAML_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# -fPIC: libtcc loads `aslc run` code far from libc, and reaches data such
+# as stderr only through the GOT (-fPIE code would use 32-bit offsets).
 $(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h
 	@mkdir -p $(@D)
-	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
 # The compiler shares two runtime files: timestamps are checked, and
 # constants printed and measured, exactly as the runtime does it.
 $(BUILD)/aslc: $(COMPILER_OBJ) $(BUILD)/runtime/timeparse.o $(BUILD)/runtime/value.o
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(JANSSON_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(TCC_LIBS) $(JANSSON_LIBS)
 
 $(BUILD)/libaslrt.a: $(RUNTIME_OBJ)
 	rm -f $@
@@ -133,7 +142,7 @@ bench: all
 	bench/run.sh
 
 # The fuzz target (fuzz/fuzz_compile.c): the compiler's passes without
-# main.c and cc.c, built with clang's libFuzzer, ASan and UBSan. Inputs the
+# main.c, cc.c and tcc.c, built with clang's libFuzzer, ASan and UBSan. Inputs the
 # fuzzer keeps go to build-fuzz/corpus; crashes to build-fuzz/crash-*.
 # See docs/testing.md, "Fuzzing".
 FUZZ_CC ?= clang
@@ -142,7 +151,7 @@ FUZZ_TIME ?= 60
 FUZZ_ARGS ?=
 FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-FUZZ_SRC = $(filter-out compiler/main.c compiler/cc.c,$(COMPILER_SRC)) \
+FUZZ_SRC = $(filter-out compiler/main.c compiler/cc.c compiler/tcc.c,$(COMPILER_SRC)) \
 	runtime/timeparse.c runtime/value.c
 FUZZ_OBJ = $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o)
 

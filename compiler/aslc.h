@@ -675,4 +675,17 @@ const char *cc_runtime_dir(const char **incdir);
 /* Compile the C file c_file into executable out; returns 0 on success. */
 int cc_build(const char *c_file, const char *out, const struct cc_options *opt);
 
+/* ---- tcc.c ---- */
+
+/* Whether this aslc can use libtcc (not in a sanitizer build). */
+bool ltcc_available(void);
+/* Compile the C text code into executable out with libtcc; 0 on success. */
+int ltcc_build(const char *code, const char *out, const struct cc_options *opt);
+/*
+** Compile code in memory and call its main(argc, argv); its return value
+** goes to *exit_status. Returns 0, or -1 if the build failed (reported).
+*/
+int ltcc_run(const char *code, int argc, char **argv, const struct cc_options *opt,
+	     int *exit_status);
+
 #endif

@@ -4,9 +4,11 @@
 **	aslc order.asl.json -o order	compile to an executable
 **	aslc -S order.asl.json		write the generated C (order.c)
 **	aslc --check order.asl.json	diagnostics only
+**	aslc run order.asl.json -- --input in.json
+**					compile in memory with libtcc and run
 **
 ** Passes run in one place, in order: load, parse, check, lower, emit,
-** cc. The compiler stops after any pass that reported errors. Exit
+** cc (cc.c, or tcc.c for --backend=tcc and aslc run). The compiler stops after any pass that reported errors. Exit
 ** status: 0 success, 1 errors in the definition, 2 bad usage or a failure
 ** of the environment (a file, the C compiler).
 */
@@ -25,10 +27,13 @@ usage(FILE *f)
 {
 	fputs(
 "usage: aslc [options] FILE.asl.json [HANDLERS.c ...]\n"
+"       aslc run [options] FILE.asl.json [HANDLERS.c ...] [-- PROGRAM-OPTIONS]\n"
 "Compile an Amazon States Language state machine to a native executable.\n"
 "A definition named *.yaml or *.yml is read as YAML.\n"
 "C files (.c, .o, .a) after the definition hold Task handlers compiled\n"
 "in, in a table ASL_HANDLERS(...) (see aslrt.h).\n"
+"aslc run compiles in memory with libtcc and runs the program at once, as\n"
+"the executable would run with PROGRAM-OPTIONS; it exits with its status.\n"
 "\n"
 "  -o FILE        write the output to FILE (default: the definition's name\n"
 "                 without .asl.json (.asl.yaml), or with .c for -S)\n"
@@ -41,6 +46,9 @@ usage(FILE *f)
 "                 back to lines of the definition, and the C is kept as\n"
 "                 OUT.aslc.c\n"
 "  --cc CMD       the C compiler (default $CC, else cc)\n"
+"  --backend=cc|tcc\n"
+"                 cc (default): write the C and run the C compiler;\n"
+"                 tcc: compile in memory with libtcc, much faster, slower code\n"
 "  -Wname, -Wno-name, -Werror, -Werror=name, -Wall, -Wextra\n"
 "                 warnings (docs/usage.md lists them): unmatched-error,\n"
 "                 intrinsic, unassigned-variable,\n"
@@ -95,6 +103,10 @@ struct options {
 	const char *out;
 	const char *name;
 	bool emit_c, check, dump, no_version;
+	bool tcc;		/* --backend=tcc */
+	bool run;		/* aslc run */
+	int nrun;		/* the program's options, after -- */
+	char **run_args;
 	struct cc_options cc;
 };
 
@@ -110,12 +122,20 @@ is_c_input(const char *a)
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	int i;
+	int i = 1;
 
-	for (i = 1; i < argc; i++) {
+	if (argc > 1 && strcmp(argv[1], "run") == 0) {
+		o->run = o->tcc = true;
+		i = 2;
+	}
+	for (; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		if (o->run && strcmp(a, "--") == 0) {
+			o->run_args = argv + i + 1;
+			o->nrun = argc - i - 1;
+			break;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			exit(0);
 		} else if (strcmp(a, "--version") == 0) {
@@ -135,6 +155,16 @@ parse_args(int argc, char **argv, struct options *o)
 				o->cc.cc = argv[++i];
 		} else if (strncmp(a, "-o", 2) == 0) {
 			o->out = a + 2;
+		} else if (strncmp(a, "--backend=", 10) == 0) {
+			if (strcmp(a + 10, "tcc") == 0) {
+				o->tcc = true;
+			} else if (strcmp(a + 10, "cc") == 0 && !o->run) {
+				o->tcc = false;
+			} else {
+				fprintf(stderr, "aslc: unknown backend %s%s (cc or tcc)\n", a + 10,
+					o->run ? " for aslc run, which needs tcc" : "");
+				return 2;
+			}
 		} else if (strcmp(a, "-S") == 0) {
 			o->emit_c = true;
 		} else if (strcmp(a, "--check") == 0) {
@@ -176,7 +206,32 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "aslc: no definition given (try --help)\n");
 		return 2;
 	}
+	if (o->run && (o->out || o->emit_c || o->check)) {
+		fprintf(stderr, "aslc: aslc run writes no file: -o, -S and --check do not apply\n");
+		return 2;
+	}
 	return 0;
+}
+
+/* The C in memory, for libtcc; c_name names it in #line. */
+static char *
+c_text(const struct program *prog, const struct options *o, const char *c_name)
+{
+	struct emit_options eo;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		fatal("out of memory");
+	eo.line_directives = o->cc.debug;
+	eo.no_version = o->no_version;
+	eo.handlers = o->cc.ninput > 0;
+	eo.c_name = c_name;
+	emitc_program(prog, &eo, f);
+	if (fclose(f) != 0)
+		fatal("out of memory");
+	return text;
 }
 
 /* Write the C to path (or stdout for "-"). */
@@ -265,7 +320,19 @@ compile(struct options *o)
 	diag_summary();
 	if (o->check)
 		goto done;
-	if (o->emit_c) {
+	if (o->run) {
+		char *code = c_text(prog, o, arena_printf("%s.c", base));
+		char **argv = xmalloc(((size_t)o->nrun + 2) * sizeof *argv);
+
+		argv[0] = (char *)base;
+		if (o->nrun)
+			memcpy(argv + 1, o->run_args, (size_t)o->nrun * sizeof *argv);
+		argv[o->nrun + 1] = NULL;
+		if (ltcc_run(code, o->nrun + 1, argv, &o->cc, &status) != 0)
+			status = 2;
+		free(argv);
+		free(code);
+	} else if (o->emit_c) {
 		out = o->out ? o->out : arena_printf("%s.c", base);
 		check_output(o->file, out);
 		write_c(prog, o, out);
@@ -281,7 +348,17 @@ compile(struct options *o)
 		if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			fatal("the output %s is not a regular file; the linker would replace it", out);
 		check_output(o->file, out);
-		if (o->cc.debug) {
+		if (o->tcc) {
+			/* With -g the C is kept too, for the debugger, as with cc. */
+			const char *c = arena_printf("%s.aslc.c", out);
+			char *code = c_text(prog, o, c);
+
+			if (o->cc.debug)
+				write_c(prog, o, c);
+			if (ltcc_build(code, out, &o->cc) != 0)
+				status = 2;
+			free(code);
+		} else if (o->cc.debug) {
 			/* A debugger shows this C where no #line points at the definition. */
 			const char *c = arena_printf("%s.aslc.c", out);
 
