@@ -622,5 +622,67 @@ t_yaml_twins() {
 }
 check "YAML definitions compile to the C of their JSON twins" t_yaml_twins
 
+# ---- backends: --backend=tcc (libtcc) and aslc run ----
+# A sanitizer build of aslc refuses the tcc backend (its runtime needs the
+# sanitizer libraries, which tcc cannot link); these checks are skipped.
+if "$ASLC" run $HELLO -- --input-json '{}' 2>&1 | grep -q "not available in a sanitizer build"; then
+	echo "skipped: the tcc backend (sanitizer build)"
+else
+t_backend_tcc_hello() {
+	status 0 "$ASLC" --backend=tcc $HELLO -o "$TMP/hello-tcc" && empty "$TMP/err" &&
+	status 0 "$ASLC" --backend=cc $HELLO -o "$TMP/hello-cc" &&
+	$RUNWRAP "$TMP/hello-tcc" --input examples/hello/input.json >"$TMP/tcc.out" 2>&1 &&
+	$RUNWRAP "$TMP/hello-cc" --input examples/hello/input.json >"$TMP/cc.out" 2>&1 &&
+	same "$TMP/cc.out" "$TMP/tcc.out" && contains "$TMP/tcc.out" '"name":"world"'
+}
+check "--backend=tcc: hello gives what the cc build gives" t_backend_tcc_hello
+
+t_backend_tcc_order() {
+	status 0 "$ASLC" --backend=tcc examples/order/order.asl.json examples/order/handlers.c \
+		-o "$TMP/order-tcc" &&
+	status 0 "$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/order-cc" &&
+	for c in examples/order/cases/*/; do
+		for exe in order-tcc order-cc; do
+			(cd examples/order && ORDER_LOG="$TMP/$exe.log" $RUNWRAP "$TMP/$exe" --result \
+				--clock=virtual --max-threads 1 --input "cases/$(basename "$c")/input.json") \
+				>"$TMP/$exe.out" 2>&1
+		done
+		same "$TMP/order-cc.out" "$TMP/order-tcc.out" &&
+		same "$TMP/order-cc.log" "$TMP/order-tcc.log" || return 1
+		rm -f "$TMP/order-cc.log" "$TMP/order-tcc.log"
+	done
+}
+check "--backend=tcc: the order saga with C handlers, every case as with cc" t_backend_tcc_order
+
+t_aslc_run() {
+	status 0 "$ASLC" $HELLO -o "$TMP/hello" &&
+	"$TMP/hello" --input-json '{"name":"x"}' >"$TMP/want" &&
+	status 0 "$ASLC" run $HELLO -- --input-json '{"name":"x"}' && same "$TMP/want" "$TMP/out" &&
+	empty "$TMP/err" &&
+	printf '{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}' >"$TMP/fail.asl.json" &&
+	status 1 "$ASLC" run "$TMP/fail.asl.json" && contains "$TMP/err" 'fail: execution failed in state "F": E' &&
+	status 1 "$ASLC" run "$TMP/fail.asl.json" -- --result &&
+	contains "$TMP/out" '"status":"FAILED"' &&
+	status 0 "$ASLC" run examples/order/order.asl.json examples/order/handlers.c -- \
+		--clock=virtual --max-threads 1 --input examples/order/cases/happy-path/input.json &&
+	contains "$TMP/out" '"tracking":"TRK-o-1001"' &&
+	status 2 "$ASLC" run $HELLO -o "$TMP/x" && contains "$TMP/err" "writes no file" &&
+	status 2 "$ASLC" run --backend=cc $HELLO && contains "$TMP/err" "needs tcc"
+}
+check "aslc run: same output and exit status as the executable" t_aslc_run
+
+t_backend_errors() {
+	printf 'int f(void) { return 1 }\n' >"$TMP/bad.c" &&
+	status 2 "$ASLC" --backend=tcc $HELLO "$TMP/bad.c" -o "$TMP/x" &&
+	contains "$TMP/err" "aslc: tcc failed on $TMP/bad.c:" &&
+	contains "$TMP/err" "bad.c:1: error: ';' expected" &&
+	! grep -q "aslc bug" "$TMP/err" && [ ! -e "$TMP/x" ] &&
+	status 2 "$ASLC" run $HELLO "$TMP/bad.c" && contains "$TMP/err" "tcc failed on $TMP/bad.c" &&
+	status 2 "$ASLC" --backend=gcc $HELLO -o "$TMP/x" &&
+	contains "$TMP/err" "unknown backend gcc (cc or tcc)"
+}
+check "backends: handler errors are the user's; unknown backend is a usage error" t_backend_errors
+fi
+
 echo "$checks checks, $failures failed"
 [ $failures -eq 0 ]
