@@ -87,7 +87,7 @@ $(BUILD)/compiler/yaml.o: compiler/yaml.c compiler/aslc.h compiler/asl.def inclu
 
 # -fPIC: libtcc loads `aslc run` code far from libc, and reaches data such
 # as stderr only through the GOT (-fPIE code would use 32-bit offsets).
-$(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h
+$(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
