@@ -5,6 +5,7 @@
 #   make test       the whole test suite (SANITIZE=1: ASan+UBSan build,
 #                   SANITIZE=thread: ThreadSanitizer build, VALGRIND=1:
 #                   generated programs under valgrind)
+#   make bench-backends  the cc and tcc backends compared (bench/backends.md)
 #   make conformance  score against ../shared/conformance (AWS recordings)
 #   make fuzz       the libFuzzer target build-fuzz/fuzz_compile (clang)
 #   make fuzz-run   fuzz the compiler for FUZZ_TIME seconds (default 60)
@@ -141,6 +142,11 @@ conformance: all
 bench: all
 	bench/run.sh
 
+# The cc and tcc backends: compile latency, run time, aslc run against the
+# peer; writes bench/backends.md. See bench/README.md.
+bench-backends: all
+	bench/backends.sh
+
 # The fuzz target (fuzz/fuzz_compile.c): the compiler's passes without
 # main.c, cc.c and tcc.c, built with clang's libFuzzer, ASan and UBSan. Inputs the
 # fuzzer keeps go to build-fuzz/corpus; crashes to build-fuzz/crash-*.
@@ -206,4 +212,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all deps deps-check demo test check conformance bench fuzz fuzz-run fuzz-yaml-run fuzz-check install uninstall clean
+.PHONY: all deps deps-check demo test check conformance bench bench-backends fuzz fuzz-run fuzz-yaml-run fuzz-check install uninstall clean
