@@ -60,7 +60,7 @@ p();
 p(`${meta.date}; ${meta.cpus} cores (${meta.cpu_model}), ${meta.mem}, ${meta.os}; ` +
 	`${meta.aslc}, commit ${meta.commit}; ${meta.cc}; ${meta.tcc}; ` +
 	`${meta.peer} on Node ${meta.node}; ${meta.hyperfine}. ` +
-	`Medians of ${meta.runs} runs (${meta.slow_runs} for the cc compiles of gen500, map, cpu and the peer) ` +
+	`Medians of ${meta.runs} runs (${meta.slow_runs} for the cc compiles of gen500, the map and cpu runs and the peer) ` +
 	`after ${meta.warmup} warmup runs, wall time of the whole process. ` +
 	`Load average before / after: ${meta.load_before} / ${meta.load_after} (other work shared the machine; ` +
 	`wall times of a few ms are noisy, CPU times less so). Written by bench/backends.sh.`);
@@ -129,7 +129,7 @@ p(`**Keep cc -O2 as the default for built executables; use tcc (\`--backend=tcc\
 	`milliseconds whatever built them (start-up dominates), and the Map of ` +
 	`${Number(meta.map_items).toLocaleString('en')} items takes ${ratio(r('map', 'tcc'), r('map', 'cc-O2'))} ` +
 	`the CPU time (${ms(r('map', 'tcc'))} against ${ms(r('map', 'cc-O2'))}), because its work is in the runtime, ` +
-	`which is always built by cc -O2, and the generated code is thin glue. It shows where C does the work: ` +
+	`which is always built by cc -O2, and the generated code is thin glue. The cost shows where C does the work: ` +
 	`a CPU-bound handler compiled by tcc takes ${ratio(r('cpu', 'tcc'), r('cpu', 'cc-O2'))} the CPU time ` +
 	`(${ms(r('cpu', 'tcc'))} against ${ms(r('cpu', 'cc-O2'))}; cc -O0: ${ms(r('cpu', 'cc-O0'))}). ` +
 	`An executable is built once and run many times, often in production, so the default should ` +

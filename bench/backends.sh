@@ -2,7 +2,7 @@
 # bench/backends.sh - aslc's two backends side by side, in one run; writes
 # bench/backends.md.
 #
-#   bench/backends.sh              # about 2 minutes on an idle 2-core machine
+#   bench/backends.sh              # about 1 minute on an idle 2-core machine
 #   RUNS=20 bench/backends.sh      # more repetitions
 #
 # 1. Compile latency of four workflows (examples/hello, examples/order
