@@ -274,12 +274,29 @@ check "a 160 KB Result of reals is within the limit" t_result_size_of_reals
 
 # A closed stdin, or an interrupted executable, leave no task program
 # without input or running on.
-# no_orphan PATTERN: no process matches PATTERN (after a moment to die).
+# no_orphan PATTERN: no process matches PATTERN (given 3 s to die).
 no_orphan() {
-	sleep 0.2
-	if pgrep -f "$1" >/dev/null; then
-		echo "a task program ($1) outlived the executable"; pkill -f "$1"; return 1
-	fi
+	i=0
+	while pgrep -f "$1" >/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 60 ]; then
+			echo "a task program ($1) outlived the executable"; pkill -f "$1"; return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# started PATTERN: wait (up to 10 s, for a loaded machine) until a process
+# matches PATTERN: the task program is running.
+started() {
+	i=0
+	until pgrep -f "$1" >/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 200 ]; then
+			echo "the task program ($1) never started"; return 1
+		fi
+		sleep 0.05
+	done
 }
 
 t_task_process_hygiene() {
@@ -291,7 +308,7 @@ t_task_process_hygiene() {
 	for sig in TERM USR1 ALRM; do
 		n=$((n + 1))
 		{ "$TMP/hyg" --input-json '{}' --bind Echo="sleep 37.$n" >/dev/null 2>&1 & } &&
-		pid=$! && sleep 0.5 && kill -$sig $pid && { wait $pid; true; } &&
+		pid=$! && started "sleep 37.$n" && kill -$sig $pid && { wait $pid; true; } &&
 		no_orphan "sleep 37.$n" || return 1
 	done
 	# A signal ignored when it starts (nohup) stays ignored.
@@ -313,7 +330,8 @@ JSON
 	"$ASLC" -O0 "$TMP/psig.asl.json" -o "$TMP/psig" || return 1
 	{ "$TMP/psig" --max-threads 3 --input-json '{}' --bind A="sleep 39.1" --bind B="sleep 39.2" \
 		--bind C="sleep 39.3" >/dev/null 2>&1 & } &&
-	pid=$! && sleep 0.5 && kill -TERM $pid && { wait $pid; [ $? -eq 143 ]; } &&
+	pid=$! && started "sleep 39.1" && started "sleep 39.2" && started "sleep 39.3" &&
+	kill -TERM $pid && { wait $pid; [ $? -eq 143 ]; } &&
 	no_orphan "sleep 39.1" && no_orphan "sleep 39.2" && no_orphan "sleep 39.3"
 }
 check "Parallel: a fatal signal ends every branch's task program" t_parallel_signal_ends_programs
