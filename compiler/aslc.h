@@ -672,6 +672,8 @@ struct cc_options {
 };
 /* The directory that holds aslrt.h and libaslrt.a, or NULL. */
 const char *cc_runtime_dir(const char **incdir);
+/* The same, checked: a fatal error when the library or header is missing. */
+const char *cc_runtime(const char **incdir);
 /* Compile the C file c_file into executable out; returns 0 on success. */
 int cc_build(const char *c_file, const char *out, const struct cc_options *opt);
 

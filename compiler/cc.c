@@ -206,6 +206,21 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* Where libaslrt.a (returned) and aslrt.h (*inc) are; a fatal error if not. */
+const char *
+cc_runtime(const char **inc)
+{
+	const char *lib = cc_runtime_dir(inc);
+
+	if (!lib)
+		fatal("cannot find where aslc is installed (/proc/self/exe)");
+	if (!exists(arena_printf("%s/libaslrt.a", lib)))
+		fatal("cannot find the runtime library %s/libaslrt.a (set ASLC_RUNTIME_DIR)", lib);
+	if (!exists(arena_printf("%s/aslrt.h", *inc)))
+		fatal("cannot find the runtime header %s/aslrt.h (set ASLC_INCLUDE_DIR)", *inc);
+	return lib;
+}
+
 int
 cc_build(const char *c_file, const char *out, const struct cc_options *opt)
 {
@@ -213,13 +228,7 @@ cc_build(const char *c_file, const char *out, const struct cc_options *opt)
 	char **objs;
 	int argc = 0, i, status = 0;
 
-	lib = cc_runtime_dir(&inc);
-	if (!lib)
-		fatal("cannot find where aslc is installed (/proc/self/exe)");
-	if (!exists(arena_printf("%s/libaslrt.a", lib)))
-		fatal("cannot find the runtime library %s/libaslrt.a (set ASLC_RUNTIME_DIR)", lib);
-	if (!exists(arena_printf("%s/aslrt.h", inc)))
-		fatal("cannot find the runtime header %s/aslrt.h (set ASLC_INCLUDE_DIR)", inc);
+	lib = cc_runtime(&inc);
 
 	/* Handler sources first, each on its own: their errors are theirs. */
 	objs = xmalloc(((size_t)opt->ninput + 1) * sizeof *objs);

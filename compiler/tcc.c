@@ -5,7 +5,7 @@
 ** The generated C never touches the disk: it is compiled from a string
 ** (tcc_compile_string), then linked, as cc.c does it, with the handler
 ** files, libaslrt.a, jansson, pthreads and libm. The runtime and header
-** are found by cc_runtime_dir; tcc's own directory (libtcc1.a and its
+** are found by cc_runtime; tcc's own directory (libtcc1.a and its
 ** stddef.h) is ASLC_TCC_DIR, else the one Debian's libtcc was built with.
 **
 ** Errors are collected from tcc (tcc_set_error_func) and shown like
@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef ASLC_RUNTIME_FLAGS
@@ -50,14 +49,6 @@ ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), k = strlen(suffix);
 
 	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static bool
-exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
 }
 
 /* Show what tcc said after a failure on `what` (NULL: generated code). */
@@ -99,13 +90,7 @@ build(const char *code, int type, const struct cc_options *opt)
 	if (!ltcc_available())
 		fatal("the tcc backend is not available in a sanitizer build of aslc (its runtime "
 		      "needs the sanitizer libraries, which tcc cannot link); use --backend=cc");
-	lib = cc_runtime_dir(&inc);
-	if (!lib)
-		fatal("cannot find where aslc is installed (/proc/self/exe)");
-	if (!exists(arena_printf("%s/libaslrt.a", lib)))
-		fatal("cannot find the runtime library %s/libaslrt.a (set ASLC_RUNTIME_DIR)", lib);
-	if (!exists(arena_printf("%s/aslrt.h", inc)))
-		fatal("cannot find the runtime header %s/aslrt.h (set ASLC_INCLUDE_DIR)", inc);
+	lib = cc_runtime(&inc);
 	for (i = 0; i < opt->ninput; i++)
 		if (access(opt->inputs[i], R_OK) != 0)
 			fatal("cannot read %s: %s", opt->inputs[i], strerror(errno));
