@@ -1,10 +1,10 @@
 /*
 ** C handlers for the map-concurrency test (map-nested-pool links to this
-** file). Meet waits until as many calls
-** as the input's "group" are in it at once, so it succeeds only if the
-** Map really runs that many iterations together (alone, a call gives up
-** after 20 s). It also fails if more calls than "most" are ever in it at
-** once: MaxConcurrency must bound the iterations.
+** file). Meet waits until as many calls as the input's "group" are in it
+** at once, so it succeeds only if the Map really runs that many
+** iterations together (alone, a call gives up after 20 s). It also fails
+** if more calls than "most" are ever in it at once: MaxConcurrency must
+** bound the iterations.
 */
 #include "aslrt.h"
 
