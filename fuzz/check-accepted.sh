@@ -16,7 +16,9 @@
 #
 # Environment: BUILD (default build), CHECK_CC (default gcc),
 # CHECK_CFLAGS (default -std=c11 -Wall -Wextra -Wpedantic -Werror), OUT,
-# ASLC_FLAGS (more aslc options, e.g. -g for #line directives).
+# ASLC_FLAGS (more aslc options, e.g. -g for #line directives),
+# CHECK_SUFFIX (.asl.yaml: read every input as YAML, for the corpus of
+# make fuzz-yaml-run).
 set -u
 
 BUILD=${BUILD:-build}
@@ -25,6 +27,7 @@ CHECK_CC=${CHECK_CC:-gcc}
 CHECK_CFLAGS=${CHECK_CFLAGS:--std=c11 -Wall -Wextra -Wpedantic -Werror}
 OUT=${OUT:-build-fuzz/rejected-c}
 ASLC_FLAGS=${ASLC_FLAGS:-}
+CHECK_SUFFIX=${CHECK_SUFFIX:-}
 [ $# -gt 0 ] || set -- tests/fuzz/corpus
 
 if [ ! -x "$ASLC" ]; then
@@ -41,8 +44,13 @@ for dir in "$@"; do
 	for f in "$dir"/*; do
 		[ -f "$f" ] || continue
 		total=$((total + 1))
+		in=$f
+		if [ -n "$CHECK_SUFFIX" ]; then	# read as, e.g., YAML
+			in=$TMP/input$CHECK_SUFFIX
+			cp "$f" "$in"
+		fi
 		# shellcheck disable=SC2086
-		"$ASLC" $ASLC_FLAGS -S --no-version --name fuzz -o "$TMP/out.c" "$f" 2>"$TMP/aslc.err" </dev/null
+		"$ASLC" $ASLC_FLAGS -S --no-version --name fuzz -o "$TMP/out.c" "$in" 2>"$TMP/aslc.err" </dev/null
 		st=$?
 		if [ $st -eq 1 ] || [ $st -eq 2 ]; then
 			rejected=$((rejected + 1))
