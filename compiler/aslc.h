@@ -672,6 +672,9 @@ struct cc_options {
 };
 /* The directory that holds aslrt.h and libaslrt.a, or NULL. */
 const char *cc_runtime_dir(const char **incdir);
+/* Show a failed build's output (said), saying whose fault it is. */
+void cc_report(const char *tool, const char *how, const char *what, const char *out,
+	       const struct strbuf *said, const struct cc_options *opt);
 /* The same, checked: a fatal error when the library or header is missing. */
 const char *cc_runtime(const char **incdir);
 /* Compile the C file c_file into executable out; returns 0 on success. */

@@ -173,24 +173,10 @@ run_cc(const char **argv, const struct cc_options *opt, const char *what,
 		lseek(fd, 0, SEEK_SET);
 		while ((n = read(fd, buf, sizeof buf)) > 0)
 			sb_putn(&said, buf, (size_t)n);
-		if (what)
-			fprintf(stderr, "aslc: the C compiler '%s' failed on %s (%s %d):\n", argv[0],
-				what, WIFEXITED(status) ? "exit status" : "signal",
-				WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		else if (opt->ninput && said.s && strstr(said.s, "aslh_handlers"))
-			fprintf(stderr, "aslc: linking the handlers failed: the handler files must define "
-				"the table once, with ASL_HANDLERS({ \"Name\", function }, ...) (see "
-				"aslrt.h). The linker said:\n");
-		else
-			fprintf(stderr, "aslc: the C compiler '%s' failed on the generated code (%s %d). "
-				"aslc's C should always compile: unless that compiler, its options, "
-				"the files given with the definition or the output location %s are at "
-				"fault, this is an aslc bug; please report it with the definition. "
-				"The compiler said:\n", argv[0],
-				WIFEXITED(status) ? "exit status" : "signal",
-				WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), out);
-		if (said.s)
-			fwrite(said.s, 1, said.len, stderr);
+		cc_report(arena_printf("the C compiler '%s'", argv[0]),
+			  arena_printf(" (%s %d)", WIFEXITED(status) ? "exit status" : "signal",
+				       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status)),
+			  what, out, &said, opt);
 		sb_free(&said);
 	}
 	close(fd);
@@ -204,6 +190,32 @@ ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), k = strlen(suffix);
 
 	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+** Show what a failed build said, under a line that says whose fault it
+** is: the file what (a handler file: the user's), the handler table (the
+** user's), or the generated code (aslc's). tool is the compiler, how the
+** way it ended, out the output being written (or NULL).
+*/
+void
+cc_report(const char *tool, const char *how, const char *what, const char *out,
+	  const struct strbuf *said, const struct cc_options *opt)
+{
+	if (what)
+		fprintf(stderr, "aslc: %s failed on %s%s:\n", tool, what, how);
+	else if (opt->ninput && said->s && strstr(said->s, "aslh_handlers"))
+		fprintf(stderr, "aslc: linking the handlers failed: the handler files must define "
+			"the table once, with ASL_HANDLERS({ \"Name\", function }, ...) (see "
+			"aslrt.h); %s said:\n", tool);
+	else
+		fprintf(stderr, "aslc: %s failed on the generated code%s. aslc's C should always "
+			"compile: unless that compiler, its options, the files given with the "
+			"definition or the output location%s%s are at fault, this is an aslc bug; "
+			"please report it with the definition. It said:\n", tool, how,
+			out ? " " : "", out ? out : "");
+	if (said->s)
+		fwrite(said->s, 1, said->len, stderr);
 }
 
 /* Where libaslrt.a (returned) and aslrt.h (*inc) are; a fatal error if not. */

@@ -780,8 +780,10 @@ parse_filter(struct parser *ps, struct filter **out)
 	return ok;
 }
 
-struct path *
-path_parse(struct program *prog, const char *text, const char **err)
+/* Parse the path at text; *end is where it stops. */
+static struct path *
+parse_at(struct program *prog, const char *text, bool in_call, const char **end,
+	 const char **err)
 {
 	struct parser ps;
 	struct path *p;
@@ -790,30 +792,27 @@ path_parse(struct program *prog, const char *text, const char **err)
 	ps.s = text;
 	ps.err = NULL;
 	ps.in_filter = false;
-	ps.in_call = false;
+	ps.in_call = in_call;
 	ps.depth = 0;
 	p = parse_path(&ps, false);
-	if (p && *ps.s)
+	if (p && !in_call && *ps.s)
 		fail(&ps, "unexpected '%s' after the path", ps.s);
+	*end = ps.s;
 	*err = ps.err;
 	return ps.err ? NULL : p;
+}
+
+struct path *
+path_parse(struct program *prog, const char *text, const char **err)
+{
+	const char *end;
+
+	return parse_at(prog, text, false, &end, err);
 }
 
 struct path *
 path_parse_arg(struct program *prog, const char *text, const char **end,
 	       const char **err)
 {
-	struct parser ps;
-	struct path *p;
-
-	ps.prog = prog;
-	ps.s = text;
-	ps.err = NULL;
-	ps.in_filter = false;
-	ps.in_call = true;
-	ps.depth = 0;
-	p = parse_path(&ps, false);
-	*end = ps.s;
-	*err = ps.err;
-	return ps.err ? NULL : p;
+	return parse_at(prog, text, true, end, err);
 }

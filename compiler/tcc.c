@@ -51,22 +51,11 @@ ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* Show what tcc said after a failure on `what` (NULL: generated code). */
+/* Show what tcc said after a failure on what (NULL: the generated code). */
 static void
-report(const char *what, const struct cc_options *opt)
+report(const char *what, const char *out, const struct cc_options *opt)
 {
-	if (what)
-		fprintf(stderr, "aslc: tcc failed on %s:\n", what);
-	else if (opt->ninput && said.s && strstr(said.s, "aslh_handlers"))
-		fprintf(stderr, "aslc: linking the handlers failed: the handler files must define "
-			"the table once, with ASL_HANDLERS({ \"Name\", function }, ...) (see "
-			"aslrt.h). tcc said:\n");
-	else
-		fprintf(stderr, "aslc: tcc failed on the generated code. aslc's C should always "
-			"compile: unless the files given with the definition are at fault, this "
-			"is an aslc bug; please report it with the definition. tcc said:\n");
-	if (said.s)
-		fwrite(said.s, 1, said.len, stderr);
+	cc_report("tcc", "", what, out, &said, opt);
 	sb_free(&said);
 }
 
@@ -138,7 +127,7 @@ build(const char *code, int type, const struct cc_options *opt)
 	sb_free(&said);
 	return s;
 fail:
-	report(what, opt);
+	report(what, NULL, opt);
 	tcc_delete(s);
 	return NULL;
 }
@@ -154,7 +143,7 @@ ltcc_build(const char *code, const char *out, const struct cc_options *opt)
 	/* Unresolved symbols are found when the executable is written. */
 	status = tcc_output_file(s, out) < 0 ? -1 : 0;
 	if (status)
-		report(NULL, opt);
+		report(NULL, out, opt);
 	tcc_delete(s);
 	return status;
 }
@@ -169,14 +158,14 @@ ltcc_run(const char *code, int argc, char **argv, const struct cc_options *opt, 
 	if (!s)
 		return -1;
 	if (tcc_relocate(s, TCC_RELOCATE_AUTO) < 0) {
-		report(NULL, opt);
+		report(NULL, NULL, opt);
 		tcc_delete(s);
 		return -1;
 	}
 	sym = tcc_get_symbol(s, "main");
 	if (!sym) {
 		sb_puts(&said, "no main in the generated code\n");
-		report(NULL, opt);
+		report(NULL, NULL, opt);
 		tcc_delete(s);
 		return -1;
 	}

@@ -332,6 +332,7 @@ ASLP_HIDDEN json_t *aslp_context(asl_ctx *ctx);
 ASLP_HIDDEN int64_t aslp_now_ns(asl_ctx *ctx);
 /* Format t as the service does: 2024-01-02T03:04:05.678Z. */
 ASLP_HIDDEN void aslp_format_time(char *buf, size_t size, int64_t ns);
+ASLP_HIDDEN json_t *aslp_time_json(int64_t ns);
 /* A random 64-bit number from the execution's generator. */
 ASLP_HIDDEN uint64_t aslp_random(asl_ctx *ctx);
 /* A random version 4 UUID, malloc'd; NULL on OOM. */

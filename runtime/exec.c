@@ -268,8 +268,9 @@ aslp_uuid(asl_ctx *ctx)
 
 /* ---- the context object ---- */
 
-static json_t *
-time_string(int64_t ns)
+/* A time as the service writes it, 2025-02-04T01:49:50.099Z, as a JSON string. */
+json_t *
+aslp_time_json(int64_t ns)
 {
 	char buf[64];
 
@@ -286,7 +287,7 @@ build_state(asl_ctx *ctx)
 		return NULL;
 	if (json_object_set_new(st, "Name", json_string(ctx->state ? ctx->state->name : "")) ||
 	    json_object_set_new(st, "EnteredTime",
-				time_string(ctx->entered.sec * 1000000000 + ctx->entered.nsec)) ||
+				aslp_time_json(ctx->entered.sec * 1000000000 + ctx->entered.nsec)) ||
 	    (ctx->state && ctx->state->retriable &&
 	     json_object_set_new(st, "RetryCount", json_integer(ctx->retry_count)))) {
 		json_decref(st);
@@ -303,7 +304,7 @@ aslp_exec_context(struct aslp_exec *exec)
 	ex = json_pack("{s:s, s:O, s:o, s:s, s:s, s:i}",
 		       "Id", exec->arn,
 		       "Input", exec->input,
-		       "StartTime", time_string(exec->start.sec * 1000000000 + exec->start.nsec),
+		       "StartTime", aslp_time_json(exec->start.sec * 1000000000 + exec->start.nsec),
 		       "Name", exec->name,
 		       "RoleArn", exec->role_arn,
 		       "RedriveCount", 0);

@@ -247,16 +247,6 @@ child_failed(struct fan *f, size_t i, asl_ctx *c)
 	return r;
 }
 
-/* A time as the service writes it in result files: 2025-02-04T01:49:50.099Z. */
-static json_t *
-date(int64_t ns)
-{
-	char buf[64];
-
-	aslp_format_time(buf, sizeof buf, ns);
-	return json_string(buf);
-}
-
 /*
 ** The entry of a child execution in a ResultWriter's files, with the
 ** fields (and their order) of the service's: Input and Output as JSON
@@ -286,10 +276,10 @@ record(const struct aslp_exec *ex, const asl_ctx *x, json_t *out, int64_t stop_n
 	    (ok && json_object_set_new(r, "RedriveStatusReason",
 				       json_string("Execution is SUCCEEDED and cannot be redriven"))) ||
 	    json_object_set_new(r, "StartDate",
-				date(ex->start.sec * 1000000000 + ex->start.nsec)) ||
+				aslp_time_json(ex->start.sec * 1000000000 + ex->start.nsec)) ||
 	    json_object_set_new(r, "StateMachineArn", json_string(ex->sm_arn)) ||
 	    json_object_set_new(r, "Status", json_string(ok ? "SUCCEEDED" : "FAILED")) ||
-	    json_object_set_new(r, "StopDate", date(stop_ns)))
+	    json_object_set_new(r, "StopDate", aslp_time_json(stop_ns)))
 		goto oom;
 	free(in);
 	free(text);

@@ -116,6 +116,9 @@ d = json.load(open(sys.argv[1]))
 assert d["errors"] == 1 and d["diagnostics"][0]["line"] > 0, d
 ' "$TMP/err" &&
 	status 2 "$ASLC" --check --diagnostics-format=xml $HELLO && contains "$TMP/err" "unknown option" &&
+	status 2 "$ASLC" --check -fdiagnostics-color=sometimes $HELLO && contains "$TMP/err" "unknown option" &&
+	status 2 "$ASLC" --check -Werror=no-such-warning $HELLO && contains "$TMP/err" "unknown warning option" &&
+	status 0 "$ASLC" --check -Werror=catch-drops-input -Wno-error=catch-drops-input tests/errors/lint-werror.asl.json &&
 	status 2 "$ASLC" --check "$TMP/none.asl.json" && contains "$TMP/err" "cannot open"
 }
 check "aslc diagnostics: caret, colour, JSON, exit status" t_aslc_diagnostics_look
@@ -485,7 +488,8 @@ t_c_handler_build() {
 	contains "$TMP/err" "failed on $TMP/bad.c" && ! grep -q "aslc bug" "$TMP/err" &&
 	printf '#include "aslrt.h"\nint unused;\n' >"$TMP/notable.c" &&
 	status 2 "$ASLC" -O0 tests/run/c-handlers/machine.asl.json "$TMP/notable.c" -o "$TMP/h" &&
-	contains "$TMP/err" "ASL_HANDLERS" &&
+	contains "$TMP/err" "linking the handlers failed: the handler files must define the table once, with ASL_HANDLERS" &&
+	! grep -q "aslc bug" "$TMP/err" &&
 	printf '#include "aslrt.h"\nstatic json_t *f(asl_call *c, json_t *i) { (void)c; return json_incref(i); }\nASL_HANDLERS({ "Validat", f });\n' >"$TMP/typo.c" &&
 	status 0 "$ASLC" -O0 tests/run/c-handlers/machine.asl.json "$TMP/typo.c" -o "$TMP/h" &&
 	status 2 "$TMP/h" --input-json '{}' &&
@@ -696,6 +700,9 @@ t_backend_errors() {
 	contains "$TMP/err" "bad.c:1: error: ';' expected" &&
 	! grep -q "aslc bug" "$TMP/err" && [ ! -e "$TMP/x" ] &&
 	status 2 "$ASLC" run $HELLO "$TMP/bad.c" && contains "$TMP/err" "tcc failed on $TMP/bad.c" &&
+	printf '#include "aslrt.h"\nint unused;\n' >"$TMP/notable.c" &&
+	status 2 "$ASLC" --backend=tcc tests/run/c-handlers/machine.asl.json "$TMP/notable.c" -o "$TMP/x" &&
+	contains "$TMP/err" "linking the handlers failed" && ! grep -q "aslc bug" "$TMP/err" &&
 	status 2 "$ASLC" --backend=gcc $HELLO -o "$TMP/x" &&
 	contains "$TMP/err" "unknown backend gcc (cc or tcc)"
 }
