@@ -49,7 +49,7 @@ usage(FILE *f)
 "  --backend=cc|tcc\n"
 "                 cc (default): write the C and run the C compiler;\n"
 "                 tcc: compile in memory with libtcc, much faster, slower code\n"
-"  -Wname, -Wno-name, -Werror, -Werror=name, -Wall, -Wextra\n"
+"  -Wname, -Wno-name, -Werror, -Werror=name, -Wno-error=name, -Wall, -Wextra\n"
 "                 warnings (docs/usage.md lists them): unmatched-error,\n"
 "                 intrinsic, unassigned-variable, catch-drops-input,\n"
 "                 retry-all-default; with -Wextra also task-no-timeout\n"
