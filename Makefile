@@ -53,7 +53,7 @@ VERSION := $(shell sed -n 's/^\#define ASLRT_VERSION "\(.*\)"/\1/p' include/aslr
 COMPILER_SRC = compiler/main.c compiler/util.c compiler/diag.c compiler/jsonloc.c \
 	compiler/load.c compiler/path.c compiler/parse.c compiler/check.c \
 	compiler/lower.c compiler/emit_c.c compiler/cc.c compiler/intrinsic.c \
-	compiler/yaml.c compiler/tcc.c
+	compiler/yaml.c compiler/tcc.c compiler/llvm.c
 RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c \
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
@@ -82,6 +82,30 @@ $(BUILD)/compiler/tcc.o: compiler/tcc.c compiler/aslc.h compiler/asl.def include
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -DASLC_RUNTIME_FLAGS='"$(SAN_FLAGS)"' -c -o $@ $<
 
+# LLVM-C 15 for --backend=llvm, when llvm-config-15 is there (`make deps`
+# installs llvm-15-dev); without it aslc builds and says the backend is
+# unavailable. LLVM=0 builds without it even when it is installed.
+LLVM_CONFIG ?= llvm-config-15
+ifneq ($(LLVM),0)
+LLVM_VERSION := $(shell $(LLVM_CONFIG) --version 2>/dev/null)
+endif
+ifneq ($(LLVM_VERSION),)
+LLVM_CFLAGS := -DASLC_LLVM $(shell $(LLVM_CONFIG) --cppflags)
+LLVM_LIBS := $(shell $(LLVM_CONFIG) --ldflags --libs core target native passes)
+endif
+
+$(BUILD)/compiler/llvm.o: compiler/llvm.c compiler/aslc.h compiler/asl.def include/aslrt.h \
+		$(BUILD)/llvm-flags
+	@mkdir -p $(@D)
+	$(CC) $(ASLC_CFLAGS) $(LLVM_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Rebuild llvm.o when LLVM appears or goes.
+$(BUILD)/llvm-flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LLVM_CFLAGS)' | cmp -s - $@ || echo '$(LLVM_CFLAGS)' > $@
+
+FORCE:
+
 $(BUILD)/compiler/yaml.o: compiler/yaml.c compiler/aslc.h compiler/asl.def include/aslrt.h
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(YAML_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -95,7 +119,8 @@ $(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h Makefile
 # The compiler shares two runtime files: timestamps are checked, and
 # constants printed and measured, exactly as the runtime does it.
 $(BUILD)/aslc: $(COMPILER_OBJ) $(BUILD)/runtime/timeparse.o $(BUILD)/runtime/value.o
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(TCC_LIBS) $(JANSSON_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(TCC_LIBS) $(LLVM_LIBS) \
+		$(JANSSON_LIBS)
 
 $(BUILD)/libaslrt.a: $(RUNTIME_OBJ)
 	rm -f $@
@@ -157,7 +182,7 @@ FUZZ_TIME ?= 60
 FUZZ_ARGS ?=
 FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-FUZZ_SRC = $(filter-out compiler/main.c compiler/cc.c compiler/tcc.c,$(COMPILER_SRC)) \
+FUZZ_SRC = $(filter-out compiler/main.c compiler/cc.c compiler/tcc.c compiler/llvm.c,$(COMPILER_SRC)) \
 	runtime/timeparse.c runtime/value.c
 FUZZ_OBJ = $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
@@ -212,4 +237,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: all deps deps-check demo test check conformance bench bench-backends fuzz fuzz-run fuzz-yaml-run fuzz-check install uninstall clean
+.PHONY: FORCE all deps deps-check demo test check conformance bench bench-backends fuzz fuzz-run fuzz-yaml-run fuzz-check install uninstall clean

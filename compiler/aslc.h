@@ -657,6 +657,13 @@ struct emit_options {
 };
 /* Write the C translation of prog to f. */
 void emitc_program(const struct program *prog, const struct emit_options *opt, FILE *f);
+/* A state's label in the code: st_<index>_<slug of its name>. */
+const char *state_label(const struct state *st);
+/*
+** The S3 objects (s3://bucket/key) and buckets (s3://bucket) that
+** ItemReaders and ResultWriters name as constants; *n gets their number.
+*/
+const char **s3_names(const struct program *prog, int *n);
 
 /* ---- cc.c ---- */
 
@@ -692,5 +699,20 @@ int ltcc_build(const char *code, const char *out, const struct cc_options *opt);
 */
 int ltcc_run(const char *code, int argc, char **argv, const struct cc_options *opt,
 	     int *exit_status);
+
+/* ---- llvm.c ---- */
+
+struct llvm_options {
+	const char *ll;		/* write the LLVM IR here ("-": stdout), no executable */
+	bool handlers;		/* C handlers are linked in (aslh_handlers) */
+};
+/* Whether this aslc was built with LLVM. */
+bool llvm_available(void);
+/*
+** Build prog with LLVM, optimised at opt->opt, into executable out (linked
+** by cc.c with opt's handler files), or only its IR to lo->ll. 0 on success.
+*/
+int llvm_build(const struct program *prog, const struct llvm_options *lo, const char *out,
+	       const struct cc_options *opt);
 
 #endif

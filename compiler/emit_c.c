@@ -177,8 +177,8 @@ c_string(struct emitter *e, const char *s, size_t len)
 }
 
 /* The label of a state: st_<index>_<slug of its name>. */
-static const char *
-label(const struct state *st)
+const char *
+state_label(const struct state *st)
 {
 	char slug[33];
 	size_t n = 0;
@@ -984,7 +984,7 @@ emit_leave(struct emitter *e, const struct machine *m, int next, const char *ind
 	if (e->split && e->part[next] != e->cur_part)
 		out(e, "%s*next = %d;\t/* ", indent, next);
 	else
-		out(e, "%sgoto %s;\t/* ", indent, label(m->states[next]));
+		out(e, "%sgoto %s;\t/* ", indent, state_label(m->states[next]));
 	c_comment(e, m->states[next]->name);
 	if (e->split && e->part[next] != e->cur_part)
 		out(e, ", in part %d */\n%sreturn in;\n", e->part[next], indent);
@@ -1122,7 +1122,7 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 	c_comment(e, st->loc.ptr);
 	out(e, " */\n");
 	if (labelled)
-		out(e, "%s:\n", label(st));
+		out(e, "%s:\n", state_label(st));
 	e->fail = handled ? arena_printf("error_%d", st->index) : "failed";
 	for (k = 0; k < st->nop; k++) {
 		const struct op *op = &st->ops[k];
@@ -1352,12 +1352,12 @@ emit_body(struct emitter *e, const struct machine *m, bool split)
 		for (i = 0; i < m->nstate; i++) {
 			if (e->part[i] != e->cur_part || !e->entry[i])
 				continue;
-			out(e, "\tcase %d:\n\t\tgoto %s;\n", i, label(m->states[i]));
+			out(e, "\tcase %d:\n\t\tgoto %s;\n", i, state_label(m->states[i]));
 		}
 		out(e, "\tdefault:\t/* not reached: the dispatcher enters entries only */\n"
 		    "\t\tasl_decref(in);\n\t\treturn NULL;\n\t}\n");
 	} else if (m->start != first) {
-		out(e, "\tgoto %s;\n", label(m->states[m->start]));
+		out(e, "\tgoto %s;\n", state_label(m->states[m->start]));
 	}
 	for (i = 0; i < m->nstate; i++) {
 		const struct state *st = m->states[i];
@@ -1451,50 +1451,55 @@ emit_machine(struct emitter *e, const struct machine *m)
 }
 
 /*
-** The S3 objects and buckets that ItemReaders and ResultWriters name as
-** constants, for the bindings check at start-up. Returns their number.
+** The S3 objects (s3://bucket/key) and buckets (s3://bucket) that
+** ItemReaders and ResultWriters name as constants, for the bindings check
+** at start-up; *n gets their number.
 */
-static int
-emit_s3_names(struct emitter *e, const struct program *prog)
+const char **
+s3_names(const struct program *prog, int *n)
 {
-	int i, k, n = 0;
+	const char **names;
+	int i, k, nstate = 0;
 
+	for (i = 0; i < prog->nmachine; i++)
+		nstate += prog->machines[i]->nstate;
+	names = arena_alloc(2 * (size_t)nstate * sizeof *names);	/* two a Map at most */
+	*n = 0;
 	for (i = 0; i < prog->nmachine; i++) {
 		const struct machine *m = prog->machines[i];
 
 		for (k = 0; m->reachable && k < m->nstate; k++) {
 			const struct map *mp = &m->states[k]->map;
-			const char *name = NULL, *bucket = NULL;
 
 			if (m->states[k]->kind != STATE_MAP || !m->states[k]->reachable)
 				continue;
-			if (mp->reader && mp->reader->bucket && mp->reader->key) {
-				name = arena_printf("s3://%s/%s", mp->reader->bucket, mp->reader->key);
-				bucket = NULL;
-			}
+			if (mp->reader && mp->reader->bucket && mp->reader->key)
+				names[(*n)++] = arena_printf("s3://%s/%s", mp->reader->bucket,
+							     mp->reader->key);
 			if (mp->writer && mp->writer->bucket)
-				bucket = arena_printf("s3://%s", mp->writer->bucket);
-			if (!name && !bucket)
-				continue;
-			if (!n)
-				out(e, "/* The S3 names that must be bound, for the check at start-up. */\n"
-				    "static const char *const s3_names[] = {\n");
-			if (name) {
-				out(e, "\t");
-				c_string(e, name, strlen(name));
-				out(e, ",\n");
-				n++;
-			}
-			if (bucket) {
-				out(e, "\t");
-				c_string(e, bucket, strlen(bucket));
-				out(e, ",\n");
-				n++;
-			}
+				names[(*n)++] = arena_printf("s3://%s", mp->writer->bucket);
 		}
 	}
-	if (n)
-		out(e, "};\n\n");
+	return names;
+}
+
+/* The table of s3_names; returns their number. */
+static int
+emit_s3_names(struct emitter *e, const struct program *prog)
+{
+	int i, n;
+	const char **names = s3_names(prog, &n);
+
+	if (!n)
+		return 0;
+	out(e, "/* The S3 names that must be bound, for the check at start-up. */\n"
+	    "static const char *const s3_names[] = {\n");
+	for (i = 0; i < n; i++) {
+		out(e, "\t");
+		c_string(e, names[i], strlen(names[i]));
+		out(e, ",\n");
+	}
+	out(e, "};\n\n");
 	return n;
 }
 

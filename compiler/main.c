@@ -8,7 +8,9 @@
 **					compile in memory with libtcc and run
 **
 ** Passes run in one place, in order: load, parse, check, lower, emit,
-** cc (cc.c, or tcc.c for --backend=tcc and aslc run). The compiler stops after any pass that reported errors. Exit
+** cc (cc.c; tcc.c for --backend=tcc and aslc run; llvm.c, which builds
+** LLVM IR in place of C, for --backend=llvm and --emit-llvm). The
+** compiler stops after any pass that reported errors. Exit
 ** status: 0 success, 1 errors in the definition, 2 bad usage or a failure
 ** of the environment (a file, the C compiler).
 */
@@ -46,9 +48,11 @@ usage(FILE *f)
 "                 back to lines of the definition, and the C is kept as\n"
 "                 OUT.aslc.c\n"
 "  --cc CMD       the C compiler (default $CC, else cc)\n"
-"  --backend=cc|tcc\n"
+"  --backend=cc|tcc|llvm\n"
 "                 cc (default): write the C and run the C compiler;\n"
-"                 tcc: compile in memory with libtcc, much faster, slower code\n"
+"                 tcc: compile in memory with libtcc, much faster, slower code;\n"
+"                 llvm: build LLVM IR with LLVM-C and emit an object, no C\n"
+"  --emit-llvm    write the LLVM IR (.ll) instead of an executable\n"
 "  -Wname, -Wno-name, -Werror, -Werror=name, -Wno-error=name, -Wall, -Wextra\n"
 "                 warnings (docs/usage.md lists them): unmatched-error,\n"
 "                 intrinsic, unassigned-variable, catch-drops-input,\n"
@@ -102,7 +106,8 @@ struct options {
 	const char *out;
 	const char *name;
 	bool emit_c, check, dump, no_version;
-	bool tcc;		/* --backend=tcc */
+	enum { BACKEND_CC, BACKEND_TCC, BACKEND_LLVM } backend;
+	bool emit_llvm;		/* --emit-llvm */
 	bool run;		/* aslc run */
 	int nrun;		/* the program's options, after -- */
 	char **run_args;
@@ -124,7 +129,8 @@ parse_args(int argc, char **argv, struct options *o)
 	int i = 1;
 
 	if (argc > 1 && strcmp(argv[1], "run") == 0) {
-		o->run = o->tcc = true;
+		o->run = true;
+		o->backend = BACKEND_TCC;
 		i = 2;
 	}
 	for (; i < argc; i++) {
@@ -156,14 +162,18 @@ parse_args(int argc, char **argv, struct options *o)
 			o->out = a + 2;
 		} else if (strncmp(a, "--backend=", 10) == 0) {
 			if (strcmp(a + 10, "tcc") == 0) {
-				o->tcc = true;
+				o->backend = BACKEND_TCC;
 			} else if (strcmp(a + 10, "cc") == 0 && !o->run) {
-				o->tcc = false;
+				o->backend = BACKEND_CC;
+			} else if (strcmp(a + 10, "llvm") == 0 && !o->run) {
+				o->backend = BACKEND_LLVM;
 			} else {
-				fprintf(stderr, "aslc: unknown backend %s%s (cc or tcc)\n", a + 10,
+				fprintf(stderr, "aslc: unknown backend %s%s (cc, tcc or llvm)\n", a + 10,
 					o->run ? " for aslc run, which needs tcc" : "");
 				return 2;
 			}
+		} else if (strcmp(a, "--emit-llvm") == 0) {
+			o->emit_llvm = true;
 		} else if (strcmp(a, "-S") == 0) {
 			o->emit_c = true;
 		} else if (strcmp(a, "--check") == 0) {
@@ -205,8 +215,25 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "aslc: no definition given (try --help)\n");
 		return 2;
 	}
-	if (o->run && (o->out || o->emit_c || o->check)) {
-		fprintf(stderr, "aslc: aslc run writes no file: -o, -S and --check do not apply\n");
+	if (o->run && (o->out || o->emit_c || o->check || o->emit_llvm)) {
+		fprintf(stderr, "aslc: aslc run writes no file: -o, -S, --emit-llvm and --check "
+			"do not apply\n");
+		return 2;
+	}
+	if (o->emit_c && o->emit_llvm) {
+		fprintf(stderr, "aslc: -S writes C and --emit-llvm LLVM IR: choose one\n");
+		return 2;
+	}
+	if (o->emit_llvm)
+		o->backend = BACKEND_LLVM;
+	if (o->backend == BACKEND_LLVM && o->cc.debug) {
+		fprintf(stderr, "aslc: -g is not supported by the llvm backend (no debug "
+			"information yet); use --backend=cc or tcc\n");
+		return 2;
+	}
+	if (o->backend == BACKEND_LLVM && !llvm_available()) {
+		fprintf(stderr, "aslc: the llvm backend is not available: this aslc was built "
+			"without LLVM (install llvm-15-dev, e.g. with `make deps`, and rebuild)\n");
 		return 2;
 	}
 	return 0;
@@ -335,6 +362,13 @@ compile(struct options *o)
 		out = o->out ? o->out : arena_printf("%s.c", base);
 		check_output(o->file, out);
 		write_c(prog, o, out);
+	} else if (o->emit_llvm) {
+		struct llvm_options lo = { .handlers = o->cc.ninput > 0 };
+
+		lo.ll = out = o->out ? o->out : arena_printf("%s.ll", base);
+		check_output(o->file, out);
+		if (llvm_build(prog, &lo, NULL, &o->cc) != 0)
+			status = 2;
 	} else {
 		int fd;
 
@@ -347,7 +381,12 @@ compile(struct options *o)
 		if (stat(out, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 			fatal("the output %s is not a regular file; the linker would replace it", out);
 		check_output(o->file, out);
-		if (o->tcc) {
+		if (o->backend == BACKEND_LLVM) {
+			struct llvm_options lo = { .handlers = o->cc.ninput > 0 };
+
+			if (llvm_build(prog, &lo, out, &o->cc) != 0)
+				status = 2;
+		} else if (o->backend == BACKEND_TCC) {
 			/* With -g the C is kept too, for the debugger, as with cc. */
 			const char *c = arena_printf("%s.aslc.c", out);
 			char *code = c_text(prog, o, c);

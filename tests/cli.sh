@@ -704,7 +704,7 @@ t_backend_errors() {
 	status 2 "$ASLC" --backend=tcc tests/run/c-handlers/machine.asl.json "$TMP/notable.c" -o "$TMP/x" &&
 	contains "$TMP/err" "linking the handlers failed" && ! grep -q "aslc bug" "$TMP/err" &&
 	status 2 "$ASLC" --backend=gcc $HELLO -o "$TMP/x" &&
-	contains "$TMP/err" "unknown backend gcc (cc or tcc)"
+	contains "$TMP/err" "unknown backend gcc (cc, tcc or llvm)"
 }
 check "backends: handler errors are the user's; unknown backend is a usage error" t_backend_errors
 fi

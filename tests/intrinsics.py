@@ -187,7 +187,9 @@ def main():
             exe = os.path.join(tmp, "table")
             with open(src, "w", encoding="utf-8") as f:
                 json.dump(machine(cases), f, ensure_ascii=False, indent=1)
-            p = subprocess.run([aslc, "-O0", "-Wno-intrinsic", src, "-o", exe],
+            backend = os.environ.get("ASLC_BACKEND")
+            p = subprocess.run([aslc] + (["--backend=" + backend] if backend else []) +
+                               ["-O0", "-Wno-intrinsic", src, "-o", exe],
                                capture_output=True, text=True)
             if p.returncode != 0:
                 print(f"{path}: does not compile:\n{p.stderr}")

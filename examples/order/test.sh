@@ -23,8 +23,8 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 failures=0
 runs=0
 
-"$ASLC" -O0 "$DIR/order.asl.json" "$DIR/handlers.c" -o "$TMP/order-c" || exit 1
-"$ASLC" -O0 "$DIR/order.asl.json" -o "$TMP/order" || exit 1
+"$ASLC" ${ASLC_BACKEND:+--backend=$ASLC_BACKEND} -O0 "$DIR/order.asl.json" "$DIR/handlers.c" -o "$TMP/order-c" || exit 1
+"$ASLC" ${ASLC_BACKEND:+--backend=$ASLC_BACKEND} -O0 "$DIR/order.asl.json" -o "$TMP/order" || exit 1
 
 # run CASE HOW EXE ARGS...: run one case; check the result and the steps.
 run() {

@@ -16,7 +16,7 @@ failures=0
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-"$ASLC" -O0 "$DIR/transcode.asl.json" "$DIR/handlers.c" -o "$TMP/transcode" || exit 1
+"$ASLC" ${ASLC_BACKEND:+--backend=$ASLC_BACKEND} -O0 "$DIR/transcode.asl.json" "$DIR/handlers.c" -o "$TMP/transcode" || exit 1
 
 # One night: the run succeeds with one failed batch, within tolerance.
 (cd "$DIR" && $RUNWRAP "$TMP/transcode" --result --clock=virtual --input input.json \
