@@ -657,6 +657,19 @@ struct emit_options {
 };
 /* Write the C translation of prog to f. */
 void emitc_program(const struct program *prog, const struct emit_options *opt, FILE *f);
+/*
+** The most states in one function. Compilers, C or LLVM, slow down faster
+** than linearly on one huge function, so a machine of more states is
+** split into parts, each a function, and a dispatcher that calls the part
+** holding the next state.
+*/
+#define PART_STATES 256
+/*
+** The part of each state of m (*part; -1 if unreachable), and which are
+** entered from outside their part (*entry: StartAt and the targets of
+** transitions that cross parts). Returns the number of parts.
+*/
+int machine_parts(const struct machine *m, int **part, bool **entry);
 /* A state's label in the code: st_<index>_<slug of its name>. */
 const char *state_label(const struct state *st);
 /*

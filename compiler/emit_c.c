@@ -72,8 +72,6 @@ struct emitter {
 	bool split;		/* the machine has several parts */
 };
 
-/* The most states in one C function; see emit_machine. */
-#define PART_STATES 256
 
 static void out(struct emitter *e, const char *fmt, ...) ASLC_PRINTF(2, 3);
 
@@ -1297,41 +1295,44 @@ labels_needed(struct emitter *e, const struct machine *m, int first)
 }
 
 /*
-** Split the reachable states into parts of at most PART_STATES, in source
-** order, and find the states entered from outside their part (StartAt,
-** and targets of transitions that cross parts).
+** Split the reachable states of m into parts of at most PART_STATES, in
+** source order, and find the states entered from outside their part
+** (StartAt, and targets of transitions that cross parts). Returns the
+** number of parts.
 */
-static int
-plan_parts(struct emitter *e, const struct machine *m)
+int
+machine_parts(const struct machine *m, int **partp, bool **entryp)
 {
+	int *part = arena_alloc((size_t)m->nstate * sizeof *part);
+	bool *entry = arena_alloc((size_t)m->nstate * sizeof *entry);
 	int i, k, r, n = 0;
 
-	e->part = arena_alloc((size_t)m->nstate * sizeof *e->part);
-	e->entry = arena_alloc((size_t)m->nstate * sizeof *e->entry);
 	for (i = 0; i < m->nstate; i++)
-		e->part[i] = m->states[i]->reachable ? n++ / PART_STATES : -1;
-	e->entry[m->start] = true;
+		part[i] = m->states[i]->reachable ? n++ / PART_STATES : -1;
+	entry[m->start] = true;
 	for (i = 0; i < m->nstate; i++) {
 		const struct state *st = m->states[i];
 
 		for (k = 0; k < st->nop; k++) {
 			const struct op *op = &st->ops[k];
 
-			if (op->kind == OP_GOTO && e->part[op->next] != e->part[i])
-				e->entry[op->next] = true;
+			if (op->kind == OP_GOTO && part[op->next] != part[i])
+				entry[op->next] = true;
 			if (op->kind == OP_ENTER)
 				for (r = 0; r < st->ncatch; r++)
-					if (e->part[st->catch[r].next] != e->part[i])
-						e->entry[st->catch[r].next] = true;
+					if (part[st->catch[r].next] != part[i])
+						entry[st->catch[r].next] = true;
 			if (op->kind != OP_CHOICE)
 				continue;
 			for (r = 0; r < st->choice.nrule; r++)
-				if (e->part[st->choice.rules[r]->next] != e->part[i])
-					e->entry[st->choice.rules[r]->next] = true;
-			if (st->choice.dflt >= 0 && e->part[st->choice.dflt] != e->part[i])
-				e->entry[st->choice.dflt] = true;
+				if (part[st->choice.rules[r]->next] != part[i])
+					entry[st->choice.rules[r]->next] = true;
+			if (st->choice.dflt >= 0 && part[st->choice.dflt] != part[i])
+				entry[st->choice.dflt] = true;
 		}
 	}
+	*partp = part;
+	*entryp = entry;
 	return n == 0 ? 0 : (n - 1) / PART_STATES + 1;
 }
 
@@ -1416,7 +1417,7 @@ emit_machine(struct emitter *e, const struct machine *m)
 		    (st->task.pattern == PAT_CALLBACK || st->task.kind == RES_ACTIVITY));
 	}
 	out(e, "};\n");
-	nparts = plan_parts(e, m);
+	nparts = machine_parts(m, &e->part, &e->entry);
 	if (nparts <= 1) {
 		e->cur_part = 0;
 		e->split = false;

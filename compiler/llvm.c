@@ -250,6 +250,11 @@ struct lx {
 
 	/* the function being built */
 	const struct machine *m;
+	int *part;		/* each state's part (machine_parts) */
+	bool *entry;		/* entered from outside its part */
+	int cur_part;		/* the part being built */
+	bool split;		/* the machine has several parts */
+	LLVMValueRef nextp;	/* a part's int *next: the state to enter */
 	LLVMValueRef fn, ctx, in, v;	/* in and v: stack slots */
 	LLVMBasicBlockRef *blocks;	/* each state's block */
 	LLVMBasicBlockRef succeeded, failed;
@@ -953,13 +958,21 @@ check(struct lx *x, LLVMValueRef status, LLVMBasicBlockRef target)
 	branch_unless(x, LLVMBuildICmp(x->B, LLVMIntEQ, status, i32(x, 0), ""), target);
 }
 
-/* Leave the state for state next, or succeed when next < 0. */
+/*
+** Leave the state for state next, or succeed when next < 0: a branch
+** within the function, or a return to the dispatcher for another part.
+*/
 static void
 leave(struct lx *x, int next)
 {
 	LLVMValueRef a[2] = { x->ctx, load(x, x->in) };
 
 	rt_call(x, RT_asl_exit, a, 2);
+	if (next >= 0 && x->split && x->part[next] != x->cur_part) {
+		store(x, x->nextp, i32(x, next));
+		LLVMBuildRet(x->B, load(x, x->in));
+		return;
+	}
 	LLVMBuildBr(x->B, next < 0 ? x->succeeded : x->blocks[next]);
 }
 
@@ -1332,24 +1345,32 @@ state_infos(struct lx *x, const struct machine *m)
 	return g;
 }
 
-/* Machine m: sm_<id>(ctx, in), which consumes in and returns the output. */
+/*
+** The states of part x->cur_part of machine m as function fn: sm_<id>(ctx,
+** in) when the machine is one part, else sm_<id>_part_<k>(ctx, in, next),
+** which runs from state *next until the machine ends (*next = -1) or
+** leaves the part (*next = the state to enter). Both consume in and return
+** the value, or NULL when the execution failed.
+*/
 static void
-machine(struct lx *x, const struct machine *m)
+body(struct lx *x, const struct machine *m, LLVMValueRef fn)
 {
-	LLVMBasicBlockRef entry;
-	LLVMValueRef a[2];
+	LLVMBasicBlockRef entry, bad;
+	LLVMValueRef a[2], sw;
 	int i;
 
-	x->m = m;
-	x->fn = x->machines[m->id];
-	x->ctx = LLVMGetParam(x->fn, 0);
+	x->fn = fn;
+	x->ctx = LLVMGetParam(fn, 0);
 	LLVMSetValueName2(x->ctx, "ctx", 3);
-	LLVMSetValueName2(LLVMGetParam(x->fn, 1), "input", 5);
-	x->sd = state_infos(x, m);
+	LLVMSetValueName2(LLVMGetParam(fn, 1), "input", 5);
+	if (x->split) {
+		x->nextp = LLVMGetParam(fn, 2);
+		LLVMSetValueName2(x->nextp, "next", 4);
+	}
 	entry = block(x, "entry");
 	x->blocks = arena_alloc((size_t)m->nstate * sizeof *x->blocks);
 	for (i = 0; i < m->nstate; i++)
-		if (m->states[i]->reachable)
+		if (x->part[i] == x->cur_part)
 			x->blocks[i] = block(x, state_label(m->states[i]));
 	x->succeeded = block(x, "succeeded");
 	x->failed = block(x, "failed");
@@ -1357,15 +1378,29 @@ machine(struct lx *x, const struct machine *m)
 	LLVMPositionBuilderAtEnd(x->B, entry);
 	x->in = LLVMBuildAlloca(x->B, x->ptr, "in.slot");
 	x->v = LLVMBuildAlloca(x->B, x->ptr, "v.slot");
-	store(x, x->in, LLVMGetParam(x->fn, 1));
+	store(x, x->in, LLVMGetParam(fn, 1));
 	store(x, x->v, LLVMConstNull(x->ptr));
-	LLVMBuildBr(x->B, x->blocks[m->start]);
+	if (!x->split) {
+		LLVMBuildBr(x->B, x->blocks[m->start]);
+	} else {
+		bad = block(x, "bad_entry");	/* not reached: the dispatcher enters entries only */
+		sw = LLVMBuildSwitch(x->B, LLVMBuildLoad2(x->B, x->i32, x->nextp, ""), bad, 0);
+		for (i = 0; i < m->nstate; i++)
+			if (x->part[i] == x->cur_part && x->entry[i])
+				LLVMAddCase(sw, i32(x, i), x->blocks[i]);
+		LLVMPositionBuilderAtEnd(x->B, bad);
+		a[0] = load(x, x->in);
+		rt_call(x, RT_asl_decref, a, 1);
+		LLVMBuildRet(x->B, LLVMConstNull(x->ptr));
+	}
 
 	for (i = 0; i < m->nstate; i++)
-		if (m->states[i]->reachable)
+		if (x->part[i] == x->cur_part)
 			state(x, m->states[i]);
 
 	LLVMPositionBuilderAtEnd(x->B, x->succeeded);
+	if (x->split)
+		store(x, x->nextp, i32(x, -1));
 	LLVMBuildRet(x->B, load(x, x->in));
 	LLVMPositionBuilderAtEnd(x->B, x->failed);
 	a[0] = load(x, x->v);
@@ -1373,6 +1408,103 @@ machine(struct lx *x, const struct machine *m)
 	a[0] = load(x, x->in);
 	rt_call(x, RT_asl_decref, a, 1);
 	LLVMBuildRet(x->B, LLVMConstNull(x->ptr));
+}
+
+/*
+** The dispatcher of a machine split into nparts parts fns: while the
+** execution goes on, call the part that holds the next state.
+*/
+static void
+dispatcher(struct lx *x, const struct machine *m, LLVMValueRef *fns, LLVMTypeRef part_type,
+	   int nparts)
+{
+	LLVMValueRef fn = x->machines[m->id], *v, table, in, next, more, sw, a[3];
+	LLVMBasicBlockRef entry, loop, dispatch, done, bad;
+	int i;
+
+	v = xmalloc((size_t)m->nstate * sizeof *v);
+	for (i = 0; i < m->nstate; i++)
+		v[i] = i32(x, x->part[i]);
+	table = global(x, arena_printf("sm_%d_part", m->id),
+		       LLVMConstArray(x->i32, v, (unsigned)m->nstate), _Alignof(int));
+	free(v);
+	x->fn = fn;
+	entry = block(x, "entry");
+	loop = block(x, "loop");
+	dispatch = block(x, "dispatch");
+	done = block(x, "done");
+	bad = block(x, "bad_state");	/* not reached: only reachable states are entered */
+
+	LLVMPositionBuilderAtEnd(x->B, entry);
+	x->in = LLVMBuildAlloca(x->B, x->ptr, "in.slot");
+	x->nextp = LLVMBuildAlloca(x->B, x->i32, "next");
+	store(x, x->in, LLVMGetParam(fn, 1));
+	store(x, x->nextp, i32(x, m->start));	/* StartAt */
+	LLVMBuildBr(x->B, loop);
+
+	LLVMPositionBuilderAtEnd(x->B, loop);
+	in = load(x, x->in);
+	next = LLVMBuildLoad2(x->B, x->i32, x->nextp, "");
+	more = LLVMBuildAnd(x->B, LLVMBuildIsNotNull(x->B, in, ""),
+			    LLVMBuildICmp(x->B, LLVMIntSGE, next, i32(x, 0), ""), "");
+	LLVMBuildCondBr(x->B, more, dispatch, done);
+
+	LLVMPositionBuilderAtEnd(x->B, dispatch);
+	a[0] = LLVMBuildSExt(x->B, next, x->i64, "");
+	a[0] = LLVMBuildInBoundsGEP2(x->B, x->i32, table, a, 1, "");
+	sw = LLVMBuildSwitch(x->B, LLVMBuildLoad2(x->B, x->i32, a[0], "part"), bad,
+			     (unsigned)nparts);
+	for (i = 0; i < nparts; i++) {
+		LLVMBasicBlockRef call = block(x, arena_printf("part_%d", i));
+
+		LLVMAddCase(sw, i32(x, i), call);
+		LLVMPositionBuilderAtEnd(x->B, call);
+		a[0] = LLVMGetParam(fn, 0);
+		a[1] = load(x, x->in);
+		a[2] = x->nextp;
+		store(x, x->in, LLVMBuildCall2(x->B, part_type, fns[i], a, 3, ""));
+		LLVMBuildBr(x->B, loop);
+	}
+
+	LLVMPositionBuilderAtEnd(x->B, bad);
+	a[0] = load(x, x->in);
+	rt_call(x, RT_asl_decref, a, 1);
+	LLVMBuildRet(x->B, LLVMConstNull(x->ptr));
+	LLVMPositionBuilderAtEnd(x->B, done);
+	LLVMBuildRet(x->B, load(x, x->in));
+}
+
+/*
+** Machine m: sm_<id>(ctx, in), which consumes in and returns the output;
+** a machine of more than PART_STATES states is split into parts.
+*/
+static void
+machine(struct lx *x, const struct machine *m)
+{
+	LLVMTypeRef params[3], part_type;
+	LLVMValueRef *fns;
+	int k, nparts;
+
+	x->m = m;
+	nparts = machine_parts(m, &x->part, &x->entry);
+	x->sd = state_infos(x, m);
+	x->cur_part = 0;
+	x->split = nparts > 1;
+	if (!x->split) {
+		body(x, m, x->machines[m->id]);
+		return;
+	}
+	params[0] = params[1] = params[2] = x->ptr;
+	part_type = LLVMFunctionType(x->ptr, params, 3, 0);
+	fns = xmalloc((size_t)nparts * sizeof *fns);
+	for (k = 0; k < nparts; k++) {
+		fns[k] = LLVMAddFunction(x->M, arena_printf("sm_%d_part_%d", m->id, k), part_type);
+		LLVMSetLinkage(fns[k], LLVMInternalLinkage);
+	}
+	for (x->cur_part = 0; x->cur_part < nparts; x->cur_part++)
+		body(x, m, fns[x->cur_part]);
+	dispatcher(x, m, fns, part_type, nparts);
+	free(fns);
 }
 
 /* The program descriptor aslg_program, and main. */

@@ -4,13 +4,15 @@
 #   scripts/deps.sh           install what is missing (apt-get; sudo if not root)
 #   scripts/deps.sh --check   exit 0 if everything is there, 1 otherwise
 #
-# Build: a C compiler, make, pkg-config, jansson, libyaml (YAML definitions).
+# Build: a C compiler, make, pkg-config, jansson, libyaml (YAML definitions),
+# libtcc (--backend=tcc, aslc run), LLVM 15 (--backend=llvm; optional:
+# without it aslc builds and says the backend is unavailable).
 # Tests: clang and tcc (the generated C must compile cleanly under gcc,
 # clang and tcc), valgrind, and python3 for the conformance runner, procps
 # (pgrep) for the tests.
 set -eu
 
-PACKAGES="gcc make pkg-config libjansson-dev libyaml-dev clang tcc libtcc-dev valgrind python3 procps"
+PACKAGES="gcc make pkg-config libjansson-dev libyaml-dev clang tcc libtcc-dev llvm-15-dev valgrind python3 procps"
 
 missing=""
 for p in $PACKAGES; do

@@ -369,7 +369,7 @@ t_large_machine() {
 	} >"$TMP/large.asl.json" &&
 	"$ASLC" -S "$TMP/large.asl.json" -o "$TMP/large.c" &&
 	contains "$TMP/large.c" "^sm_0_part_2(asl_ctx" &&
-	"$ASLC" -O1 "$TMP/large.asl.json" -o "$TMP/large" &&
+	"$ASLC" ${ASLC_BACKEND:+--backend=$ASLC_BACKEND} -O1 "$TMP/large.asl.json" -o "$TMP/large" &&
 	status 1 $RUNWRAP "$TMP/large" --result --input-json '{"again": true}' &&
 	# ExecutionStarted, then 600 + 1 + 1 + 300 + 1 states of 2 events each:
 	# Done is entered at event 1 + 2 * 903 + 1.
@@ -707,6 +707,84 @@ t_backend_errors() {
 	contains "$TMP/err" "unknown backend gcc (cc, tcc or llvm)"
 }
 check "backends: handler errors are the user's; unknown backend is a usage error" t_backend_errors
+fi
+
+# ---- the llvm backend (LLVM-C): LLVM IR built from the IR, no C ----
+if "$ASLC" --backend=llvm $HELLO -o "$TMP/probe" 2>&1 | grep -q "llvm backend is not available"; then
+	echo "skipped: the llvm backend (aslc built without LLVM)"
+else
+t_backend_llvm_hello() {
+	status 0 "$ASLC" --backend=llvm $HELLO -o "$TMP/hello-llvm" && empty "$TMP/err" &&
+	status 0 "$ASLC" --backend=cc $HELLO -o "$TMP/hello-cc" &&
+	$RUNWRAP "$TMP/hello-llvm" --input examples/hello/input.json >"$TMP/llvm.out" 2>&1 &&
+	$RUNWRAP "$TMP/hello-cc" --input examples/hello/input.json >"$TMP/cc.out" 2>&1 &&
+	same "$TMP/cc.out" "$TMP/llvm.out" && contains "$TMP/llvm.out" '"name":"world"' &&
+	# No C is written: -v shows only the link, of an object.
+	status 0 "$ASLC" --backend=llvm -v $HELLO -o "$TMP/hello-llvm" &&
+	contains "$TMP/err" 'aslc-.*\.o ' && ! grep -q '\.c ' "$TMP/err"
+}
+check "--backend=llvm: hello gives what the cc build gives" t_backend_llvm_hello
+
+t_backend_llvm_order() {
+	status 0 "$ASLC" --backend=llvm examples/order/order.asl.json examples/order/handlers.c \
+		-o "$TMP/order-llvm" &&
+	status 0 "$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/order-cc" &&
+	for c in examples/order/cases/*/; do
+		for exe in order-llvm order-cc; do
+			(cd examples/order && ORDER_LOG="$TMP/$exe.log" $RUNWRAP "$TMP/$exe" --result \
+				--clock=virtual --max-threads 1 --input "cases/$(basename "$c")/input.json") \
+				>"$TMP/$exe.out" 2>&1
+		done
+		same "$TMP/order-cc.out" "$TMP/order-llvm.out" &&
+		same "$TMP/order-cc.log" "$TMP/order-llvm.log" || return 1
+		rm -f "$TMP/order-cc.log" "$TMP/order-llvm.log"
+	done
+}
+check "--backend=llvm: the order saga with C handlers, every case as with cc" t_backend_llvm_order
+
+# --emit-llvm: the module, verified and optimised at the -O level given.
+# Strings from the definition are LLVM constants, never names or code.
+t_emit_llvm() {
+	(cd "$TMP" && status 0 "$ASLC" --emit-llvm "$OLDPWD/$HELLO") &&
+	contains "$TMP/hello.ll" '^define internal ptr @sm_0(ptr %ctx, ptr %input)' &&
+	contains "$TMP/hello.ll" '^@aslg_program = ' && contains "$TMP/hello.ll" '^define .*@main(' &&
+	status 0 "$ASLC" --emit-llvm -O0 $HELLO -o - && contains "$TMP/out" 'st_1_PickTone:' &&
+	contains "$TMP/out" 'alloca ptr' &&
+	status 0 "$ASLC" --emit-llvm -O2 $HELLO -o - && ! grep -q 'alloca' "$TMP/out" &&
+	printf '{"StartAt":"a\\"}\\n@x = global","States":{"a\\"}\\n@x = global":{"Type":"Pass","Result":"\\u0001\\"","End":true}}}' \
+		>"$TMP/inject.asl.json" &&
+	status 0 "$ASLC" --emit-llvm -O0 "$TMP/inject.asl.json" -o "$TMP/inject.ll" &&
+	! grep -q '^@x' "$TMP/inject.ll" &&
+	status 0 "$ASLC" --backend=llvm "$TMP/inject.asl.json" -o "$TMP/inject" &&
+	status 0 $RUNWRAP "$TMP/inject" --input-json '{}' && contains "$TMP/out" '"\\u0001\\""' &&
+	status 2 "$ASLC" --backend=llvm -g $HELLO -o "$TMP/x" && contains "$TMP/err" "-g is not supported" &&
+	status 2 "$ASLC" -S --emit-llvm $HELLO && contains "$TMP/err" "choose one" &&
+	status 2 "$ASLC" run --backend=llvm $HELLO && contains "$TMP/err" "needs tcc"
+}
+check "--emit-llvm writes the module; no definition text becomes IR" t_emit_llvm
+
+# A machine of more than 256 states is split into functions, as in C.
+t_llvm_large() {
+	[ -f "$TMP/large.asl.json" ] &&
+	status 0 "$ASLC" --emit-llvm -O0 "$TMP/large.asl.json" -o - &&
+	contains "$TMP/out" '^define internal ptr @sm_0_part_2(ptr %ctx, ptr %input, ptr %next)' &&
+	status 0 "$ASLC" --backend=llvm "$TMP/large.asl.json" -o "$TMP/large-llvm" &&
+	status 1 $RUNWRAP "$TMP/large-llvm" --result --input-json '{"again": true}' &&
+	contains "$TMP/out" "entered at the event id #1808)"
+}
+check "--backend=llvm: a machine larger than one function" t_llvm_large
+
+t_backend_llvm_errors() {
+	printf 'int f(void) { return 1 }\n' >"$TMP/bad.c" &&
+	status 2 "$ASLC" --backend=llvm $HELLO "$TMP/bad.c" -o "$TMP/x" &&
+	contains "$TMP/err" "failed on $TMP/bad.c" && ! grep -q "aslc bug" "$TMP/err" &&
+	[ ! -e "$TMP/x" ] &&
+	printf '#include "aslrt.h"\nint unused;\n' >"$TMP/notable.c" &&
+	status 2 "$ASLC" --backend=llvm tests/run/c-handlers/machine.asl.json "$TMP/notable.c" \
+		-o "$TMP/x" &&
+	contains "$TMP/err" "linking the handlers failed" && ! grep -q "aslc bug" "$TMP/err"
+}
+check "--backend=llvm: handler errors are the user's" t_backend_llvm_errors
 fi
 
 echo "$checks checks, $failures failed"
