@@ -5,7 +5,7 @@
 #   make test       the whole test suite (SANITIZE=1: ASan+UBSan build,
 #                   SANITIZE=thread: ThreadSanitizer build, VALGRIND=1:
 #                   generated programs under valgrind)
-#   make bench-backends  the cc and tcc backends compared (bench/backends.md)
+#   make bench-backends  the cc, tcc and llvm backends compared (bench/backends.md)
 #   make conformance  score against ../shared/conformance (AWS recordings)
 #   make fuzz       the libFuzzer target build-fuzz/fuzz_compile (clang)
 #   make fuzz-run   fuzz the compiler for FUZZ_TIME seconds (default 60)
@@ -167,7 +167,7 @@ conformance: all
 bench: all
 	bench/run.sh
 
-# The cc and tcc backends: compile latency, run time, aslc run against the
+# The cc, tcc and llvm backends: compile latency, run time, aslc run against the
 # peer; writes bench/backends.md. See bench/README.md.
 bench-backends: all
 	bench/backends.sh

@@ -1,37 +1,42 @@
 #!/usr/bin/env bash
-# bench/backends.sh - aslc's two backends side by side, in one run; writes
-# bench/backends.md.
+# bench/backends.sh - aslc's three backends side by side, in one run;
+# writes bench/backends.md.
 #
-#   bench/backends.sh              # about 1 minute on an idle 2-core machine
+#   bench/backends.sh              # about 2 minutes on an idle 2-core machine
 #   RUNS=20 bench/backends.sh      # more repetitions
 #
 # 1. Compile latency of four workflows (examples/hello, examples/order
 #    with handlers.c, examples/transcode with handlers.c, and a generated
 #    definition of 500 states, bench/gen500.py with gen500_handlers.c)
-#    with --backend=cc (-O2, the default), --backend=cc -O0 and
-#    --backend=tcc.
+#    with five builds: --backend=cc (-O2, the default), --backend=cc -O0,
+#    --backend=tcc, --backend=llvm (LLVM IR optimised at -O2, the default)
+#    and --backend=llvm -O0.
 # 2. Run time of the executables each build gives, on a fixed input, and
 #    on two heavier workloads: bench/map.asl.json with a reduced input
 #    (generated code and the runtime, which is always cc -O2) and
-#    bench/cpu.asl.json (a CPU-bound C handler, compiled by cc or by tcc).
+#    bench/cpu.asl.json (a CPU-bound C handler, compiled by tcc with
+#    --backend=tcc, else by cc at the build's -O level: the llvm backend
+#    hands handler files to cc), with the size of each executable.
 # 3. `aslc run` of examples/hello (compile in memory + run) against the
-#    compiled executable alone, a build-then-run with each backend, and
-#    aws-local-stepfunctions (node bench/als.cjs: start-up + run).
+#    compiled executable alone, a build-then-run with each backend (tcc,
+#    cc -O2, llvm -O2), and aws-local-stepfunctions (node bench/als.cjs:
+#    start-up + run).
 #
-# Every executable is run once before it is timed, and the outputs of the
-# three builds (and of the peer, for hello) must be the same (canonical
-# JSON, SHA-256), or the script stops. Timings: hyperfine, wall time of
-# the whole process, median of RUNS runs after WARMUP runs; the run-time
-# table also gives the mean CPU time (user + system), which other load on
-# the machine disturbs less than wall time. The machine's load average
-# before and after is reported.
+# Every executable is run once before it is timed, and the outputs of
+# every build must be the same as cc -O2's (and the peer's and `aslc
+# run`'s, for hello; canonical JSON, SHA-256), or the script stops.
+# Timings: hyperfine, wall time of the whole process, median of RUNS runs
+# after WARMUP runs; the run-time table also gives the mean CPU time
+# (user + system), which other load on the machine disturbs less than
+# wall time. The machine's load average before and after is reported.
 #
 # Environment:
 #   ASLC_PEERS_DIR  the peer's npm directory (default /tmp/aslc-peers;
 #                   bench/run.sh installs it)
 #   BENCH_WORK      scratch directory (default: a new /tmp/aslc-bbench.XXXXXX, kept)
 #   RUNS            hyperfine runs per cell (default 20; compiles of the
-#                   500-state definition with cc and peer cells: RUNS / 2)
+#                   500-state definition with cc or llvm, the map and cpu
+#                   runs and peer cells: RUNS / 2, at least 3)
 #   WARMUP          hyperfine warmup runs (default 2)
 #   MAP_CHUNKS      chunks of 1,000 items for the Map workload (default 50)
 #   CPU_ITEMS CPU_ROUNDS   the CPU workload (default 8 items x 4,000,000 rounds)
@@ -59,6 +64,8 @@ echo "== make"
 make -C "$ROOT" >/dev/null
 ASLC="$ROOT/build/aslc"
 EX="$ROOT/examples"
+"$ASLC" --backend=llvm --emit-llvm "$EX/hello/hello.asl.json" -o /dev/null ||
+	{ echo "backends.sh: this aslc has no llvm backend (install llvm-15-dev, e.g. make deps, and rebuild)" >&2; exit 1; }
 
 # ------------------------------------------------------------ inputs
 python3 "$HERE/gen500.py" > "$WORK/gen500.asl.json"
@@ -87,8 +94,9 @@ declare -A ARGS=(
 )
 declare -A DIR_OF=([transcode]="$EX/transcode")
 # The builds: ID and aslc options.
-BUILDS=(cc-O2 cc-O0 tcc)
-declare -A OPTS=([cc-O2]="--backend=cc" [cc-O0]="--backend=cc -O0" [tcc]="--backend=tcc")
+BUILDS=(cc-O2 cc-O0 tcc llvm-O2 llvm-O0)
+declare -A OPTS=([cc-O2]="--backend=cc" [cc-O0]="--backend=cc -O0" [tcc]="--backend=tcc"
+	[llvm-O2]="--backend=llvm" [llvm-O0]="--backend=llvm -O0")
 
 {
 	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -100,6 +108,7 @@ declare -A OPTS=([cc-O2]="--backend=cc" [cc-O0]="--backend=cc -O0" [tcc]="--back
 	echo "os=$(. /etc/os-release && echo "$PRETTY_NAME"), $(uname -r)"
 	echo "cc=$(cc --version | head -1)"
 	echo "tcc=libtcc $(dpkg-query -W -f '${Version}' libtcc-dev 2>/dev/null || echo '?')"
+	echo "llvm=LLVM $(llvm-config-15 --version 2>/dev/null || echo '15')"
 	echo "node=$("$NODE" --version)"
 	echo "peer=aws-local-stepfunctions $(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$PEERS/node_modules/aws-local-stepfunctions/package.json")"
 	echo "hyperfine=$(hyperfine --version)"
@@ -139,14 +148,15 @@ for wf in map cpu; do
 done
 
 # ------------------------------------------------------------ check
-echo "== checking that the three builds give the same outputs"
+echo "== checking that every build gives the same outputs as cc-O2"
 for wf in hello order transcode gen500 map cpu; do
 	for b in "${BUILDS[@]}"; do
 		run_exe "$wf" "$WORK/bin/$wf-$b" > "$WORK/out/$wf-$b.json" ||
 			{ echo "backends.sh: $wf-$b failed" >&2; exit 1; }
 	done
 	h="$(hash_of "$WORK/out/$wf-cc-O2.json")"
-	for b in cc-O0 tcc; do
+	for b in "${BUILDS[@]}"; do
+		[ "$b" = cc-O2 ] && continue
 		[ "$(hash_of "$WORK/out/$wf-$b.json")" = "$h" ] ||
 			{ echo "backends.sh: $wf: $b's output differs from cc-O2's" >&2; exit 1; }
 	done
@@ -183,6 +193,7 @@ cell loop-exe "$RUNS" "$WORK/bin/hello-cc-O2 ${ARGS[hello]}"
 cell loop-run "$RUNS" "$ASLC run $HI -- ${ARGS[hello]}"
 cell loop-tcc "$RUNS" "sh -c '$ASLC --backend=tcc $HI -o $WORK/bin/loop-tcc && $WORK/bin/loop-tcc ${ARGS[hello]}'"
 cell loop-cc "$RUNS" "sh -c '$ASLC $HI -o $WORK/bin/loop-cc && $WORK/bin/loop-cc ${ARGS[hello]}'"
+cell loop-llvm "$RUNS" "sh -c '$ASLC --backend=llvm $HI -o $WORK/bin/loop-llvm && $WORK/bin/loop-llvm ${ARGS[hello]}'"
 cell loop-als "$SLOW_RUNS" "$NODE $HERE/als.cjs $HI $EX/hello/input.json"
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/meta.txt"
