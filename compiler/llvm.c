@@ -1610,6 +1610,17 @@ build_module(struct lx *x, const struct program *prog, const struct llvm_options
 	LLVMDisposeBuilder(x->B);
 }
 
+/* The object being linked, removed however aslc exits. */
+static char temp_obj[32];
+
+static void
+remove_obj(void)
+{
+	if (*temp_obj)
+		unlink(temp_obj);
+	*temp_obj = '\0';
+}
+
 static const char *
 opt_level(const char *opt)
 {
@@ -1633,7 +1644,7 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	   const struct cc_options *opt)
 {
 	struct lx x;
-	char *triple, *err = NULL, obj[] = "/tmp/aslc-XXXXXX.o";
+	char *triple, *err = NULL;
 	const char *level = opt_level(opt->opt);
 	LLVMTargetRef target;
 	LLVMTargetMachineRef tm;
@@ -1697,17 +1708,19 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 			fclose(f);
 		goto done;
 	}
-	fd = mkstemps(obj, 2);
+	strcpy(temp_obj, "/tmp/aslc-XXXXXX.o");
+	fd = mkstemps(temp_obj, 2);
 	if (fd < 0)
 		fatal("cannot create a temporary file: %s", strerror(errno));
 	close(fd);
-	if (LLVMTargetMachineEmitToFile(tm, x.M, obj, LLVMObjectFile, &err)) {
-		fprintf(stderr, "aslc: LLVM could not write the object %s: %s\n", obj, err);
+	atexit(remove_obj);	/* cc_build exits when it cannot run the linker */
+	if (LLVMTargetMachineEmitToFile(tm, x.M, temp_obj, LLVMObjectFile, &err)) {
+		fprintf(stderr, "aslc: LLVM could not write the object %s: %s\n", temp_obj, err);
 		status = -1;
 	} else {
-		status = cc_build(obj, out, opt);
+		status = cc_build(temp_obj, out, opt);
 	}
-	unlink(obj);
+	remove_obj();
 done:
 	LLVMDisposeMessage(err);
 	LLVMDisposeMessage(triple);

@@ -782,9 +782,14 @@ t_backend_llvm_errors() {
 	printf '#include "aslrt.h"\nint unused;\n' >"$TMP/notable.c" &&
 	status 2 "$ASLC" --backend=llvm tests/run/c-handlers/machine.asl.json "$TMP/notable.c" \
 		-o "$TMP/x" &&
-	contains "$TMP/err" "linking the handlers failed" && ! grep -q "aslc bug" "$TMP/err"
+	contains "$TMP/err" "linking the handlers failed" && ! grep -q "aslc bug" "$TMP/err" &&
+	ls /tmp/aslc-*.o >"$TMP/before" 2>/dev/null; true &&
+	status 2 "$ASLC" --backend=llvm --cc /nonexistent/cc $HELLO -o "$TMP/x" &&
+	contains "$TMP/err" "cannot run the C compiler" &&
+	ls /tmp/aslc-*.o >"$TMP/after" 2>/dev/null; true &&
+	same "$TMP/before" "$TMP/after"
 }
-check "--backend=llvm: handler errors are the user's" t_backend_llvm_errors
+check "--backend=llvm: handler errors are the user's; the object is removed" t_backend_llvm_errors
 fi
 
 echo "$checks checks, $failures failed"
