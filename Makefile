@@ -53,7 +53,7 @@ VERSION := $(shell sed -n 's/^\#define ASLRT_VERSION "\(.*\)"/\1/p' include/aslr
 COMPILER_SRC = compiler/main.c compiler/util.c compiler/diag.c compiler/jsonloc.c \
 	compiler/load.c compiler/path.c compiler/parse.c compiler/check.c \
 	compiler/lower.c compiler/emit_c.c compiler/cc.c compiler/intrinsic.c \
-	compiler/yaml.c compiler/tcc.c compiler/llvm.c
+	compiler/yaml.c compiler/tcc.c compiler/emit_llvm.c
 RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c \
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
@@ -94,12 +94,12 @@ LLVM_CFLAGS := -DASLC_LLVM $(shell $(LLVM_CONFIG) --cppflags)
 LLVM_LIBS := $(shell $(LLVM_CONFIG) --ldflags --libs core target native passes)
 endif
 
-$(BUILD)/compiler/llvm.o: compiler/llvm.c compiler/aslc.h compiler/asl.def include/aslrt.h \
+$(BUILD)/compiler/emit_llvm.o: compiler/emit_llvm.c compiler/aslc.h compiler/asl.def include/aslrt.h \
 		$(BUILD)/llvm-flags
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(LLVM_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-# Rebuild llvm.o when LLVM appears or goes.
+# Rebuild emit_llvm.o when LLVM appears or goes.
 $(BUILD)/llvm-flags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(LLVM_CFLAGS)' | cmp -s - $@ || echo '$(LLVM_CFLAGS)' > $@
@@ -182,7 +182,7 @@ FUZZ_TIME ?= 60
 FUZZ_ARGS ?=
 FUZZ_FLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-FUZZ_SRC = $(filter-out compiler/main.c compiler/cc.c compiler/tcc.c compiler/llvm.c,$(COMPILER_SRC)) \
+FUZZ_SRC = $(filter-out compiler/main.c compiler/cc.c compiler/tcc.c compiler/emit_llvm.c,$(COMPILER_SRC)) \
 	runtime/timeparse.c runtime/value.c
 FUZZ_OBJ = $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o)
 

@@ -4,7 +4,8 @@
 ** The pipeline (main.c) is: load the definition (load.c), parse it into
 ** the IR while checking every field (parse.c, path.c), resolve and check
 ** transitions (check.c), lower each state to its steps (lower.c), and
-** emit C (emit_c.c), which cc.c builds into an executable.
+** emit C (emit_c.c), which cc.c or tcc.c builds into an executable, or
+** LLVM IR (emit_llvm.c), which cc.c links.
 */
 #ifndef ASLC_H
 #define ASLC_H
@@ -670,6 +671,11 @@ void emitc_program(const struct program *prog, const struct emit_options *opt, F
 ** transitions that cross parts). Returns the number of parts.
 */
 int machine_parts(const struct machine *m, int **part, bool **entry);
+/*
+** Can an error make this Choice rule true (a Not, or an Is... false)?
+** Then its branch must also check that no error was raised.
+*/
+bool rule_negates(const struct rule *r);
 /* A state's label in the code: st_<index>_<slug of its name>. */
 const char *state_label(const struct state *st);
 /*
@@ -713,7 +719,7 @@ int ltcc_build(const char *code, const char *out, const struct cc_options *opt);
 int ltcc_run(const char *code, int argc, char **argv, const struct cc_options *opt,
 	     int *exit_status);
 
-/* ---- llvm.c ---- */
+/* ---- emit_llvm.c ---- */
 
 struct llvm_options {
 	const char *ll;		/* write the LLVM IR here ("-": stdout), no executable */

@@ -848,9 +848,8 @@ emit_state_data(struct emitter *e, struct state *st)
 
 /* ---- code ---- */
 
-/* Can an error make this rule true? Then its branch checks asl_failed. */
-static bool
-negates(const struct rule *r)
+bool
+rule_negates(const struct rule *r)
 {
 	int i;
 
@@ -859,7 +858,7 @@ negates(const struct rule *r)
 	if (r->kind == RULE_CMP)
 		return compare_info[r->cmp].type >= OPERAND_IS_NULL && !r->b;
 	for (i = 0; i < r->nkid; i++)
-		if (negates(r->kids[i]))
+		if (rule_negates(r->kids[i]))
 			return true;
 	return false;
 }
@@ -1026,8 +1025,8 @@ emit_choice(struct emitter *e, const struct machine *m, const struct state *st)
 
 		out(e, "\t/* Choices[%d] */\n\tif (", r);
 		/* An Or followed by "&& !asl_failed" keeps its parentheses. */
-		emit_condition(e, rule, negates(rule) && rule->kind == RULE_OR);
-		if (negates(rule))
+		emit_condition(e, rule, rule_negates(rule) && rule->kind == RULE_OR);
+		if (rule_negates(rule))
 			out(e, " &&\n\t    !asl_failed(ctx)");
 		out(e, ") {\n");
 		if (rule->assign)

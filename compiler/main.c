@@ -8,7 +8,7 @@
 **					compile in memory with libtcc and run
 **
 ** Passes run in one place, in order: load, parse, check, lower, emit,
-** cc (cc.c; tcc.c for --backend=tcc and aslc run; llvm.c, which builds
+** cc (cc.c; tcc.c for --backend=tcc and aslc run; emit_llvm.c, which builds
 ** LLVM IR in place of C, for --backend=llvm and --emit-llvm). The
 ** compiler stops after any pass that reported errors. Exit
 ** status: 0 success, 1 errors in the definition, 2 bad usage or a failure

@@ -1,5 +1,5 @@
 /*
-** llvm.c - the IR as LLVM IR, built with the LLVM-C API (--backend=llvm,
+** emit_llvm.c - the IR as LLVM IR, built with the LLVM-C API (--backend=llvm,
 ** --emit-llvm), then optimised and written as a native object that cc.c
 ** links with the runtime. No C is written or compiled for the definition.
 **
@@ -1076,22 +1076,6 @@ condition(struct lx *x, const struct rule *r, LLVMBasicBlockRef t, LLVMBasicBloc
 	LLVMBuildCondBr(x->B, LLVMBuildICmp(x->B, LLVMIntNE, res, i32(x, 0), ""), t, f);
 }
 
-/* Can an error make this rule true? Then its branch checks asl_failed. */
-static bool
-negates(const struct rule *r)
-{
-	int i;
-
-	if (r->kind == RULE_NOT)
-		return true;
-	if (r->kind == RULE_CMP)
-		return compare_info[r->cmp].type >= OPERAND_IS_NULL && !r->b;
-	for (i = 0; i < r->nkid; i++)
-		if (negates(r->kids[i]))
-			return true;
-	return false;
-}
-
 /* Assign of a Choice rule or its Default, then its OutputPath. */
 static void
 choice_exit(struct lx *x, const struct state *st, const struct template *assign, int next)
@@ -1118,7 +1102,7 @@ choice(struct lx *x, const struct state *st)
 		LLVMBasicBlockRef no = block(x, "");
 		LLVMBasicBlockRef body = yes, here = LLVMGetInsertBlock(x->B);
 
-		if (negates(rule)) {	/* && !asl_failed(ctx) */
+		if (rule_negates(rule)) {	/* && !asl_failed(ctx) */
 			body = block(x, "");
 			LLVMPositionBuilderAtEnd(x->B, yes);
 			failed = rt_call(x, RT_asl_failed, &x->ctx, 1);
