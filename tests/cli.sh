@@ -644,36 +644,42 @@ t_yaml_twins() {
 }
 check "YAML definitions compile to the C of their JSON twins" t_yaml_twins
 
+# hello_as_cc B: hello built by backend B gives what the cc build gives.
+hello_as_cc() {
+	status 0 "$ASLC" --backend=$1 $HELLO -o "$TMP/hello-$1" && empty "$TMP/err" &&
+	status 0 "$ASLC" --backend=cc $HELLO -o "$TMP/hello-cc" &&
+	$RUNWRAP "$TMP/hello-$1" --input examples/hello/input.json >"$TMP/$1.out" 2>&1 &&
+	$RUNWRAP "$TMP/hello-cc" --input examples/hello/input.json >"$TMP/cc.out" 2>&1 &&
+	same "$TMP/cc.out" "$TMP/$1.out" && contains "$TMP/$1.out" '"name":"world"'
+}
+# order_as_cc B: the order saga with C handlers built by backend B runs
+# every case as the cc build does: same result, same handler calls.
+order_as_cc() {
+	status 0 "$ASLC" --backend=$1 examples/order/order.asl.json examples/order/handlers.c \
+		-o "$TMP/order-$1" &&
+	status 0 "$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/order-cc" &&
+	for c in examples/order/cases/*/; do
+		for exe in order-$1 order-cc; do
+			(cd examples/order && ORDER_LOG="$TMP/$exe.log" $RUNWRAP "$TMP/$exe" --result \
+				--clock=virtual --max-threads 1 --input "cases/$(basename "$c")/input.json") \
+				>"$TMP/$exe.out" 2>&1
+		done
+		same "$TMP/order-cc.out" "$TMP/order-$1.out" &&
+		same "$TMP/order-cc.log" "$TMP/order-$1.log" || return 1
+		rm -f "$TMP/order-cc.log" "$TMP/order-$1.log"
+	done
+}
+
 # ---- backends: --backend=tcc (libtcc) and aslc run ----
 # A sanitizer build of aslc refuses the tcc backend (its runtime needs the
 # sanitizer libraries, which tcc cannot link); these checks are skipped.
 if "$ASLC" run $HELLO -- --input-json '{}' 2>&1 | grep -q "not available in a sanitizer build"; then
 	echo "skipped: the tcc backend (sanitizer build)"
 else
-t_backend_tcc_hello() {
-	status 0 "$ASLC" --backend=tcc $HELLO -o "$TMP/hello-tcc" && empty "$TMP/err" &&
-	status 0 "$ASLC" --backend=cc $HELLO -o "$TMP/hello-cc" &&
-	$RUNWRAP "$TMP/hello-tcc" --input examples/hello/input.json >"$TMP/tcc.out" 2>&1 &&
-	$RUNWRAP "$TMP/hello-cc" --input examples/hello/input.json >"$TMP/cc.out" 2>&1 &&
-	same "$TMP/cc.out" "$TMP/tcc.out" && contains "$TMP/tcc.out" '"name":"world"'
-}
+t_backend_tcc_hello() { hello_as_cc tcc; }
 check "--backend=tcc: hello gives what the cc build gives" t_backend_tcc_hello
 
-t_backend_tcc_order() {
-	status 0 "$ASLC" --backend=tcc examples/order/order.asl.json examples/order/handlers.c \
-		-o "$TMP/order-tcc" &&
-	status 0 "$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/order-cc" &&
-	for c in examples/order/cases/*/; do
-		for exe in order-tcc order-cc; do
-			(cd examples/order && ORDER_LOG="$TMP/$exe.log" $RUNWRAP "$TMP/$exe" --result \
-				--clock=virtual --max-threads 1 --input "cases/$(basename "$c")/input.json") \
-				>"$TMP/$exe.out" 2>&1
-		done
-		same "$TMP/order-cc.out" "$TMP/order-tcc.out" &&
-		same "$TMP/order-cc.log" "$TMP/order-tcc.log" || return 1
-		rm -f "$TMP/order-cc.log" "$TMP/order-tcc.log"
-	done
-}
+t_backend_tcc_order() { order_as_cc tcc; }
 check "--backend=tcc: the order saga with C handlers, every case as with cc" t_backend_tcc_order
 
 t_aslc_run() {
@@ -714,32 +720,14 @@ if "$ASLC" --backend=llvm $HELLO -o "$TMP/probe" 2>&1 | grep -q "llvm backend is
 	echo "skipped: the llvm backend (aslc built without LLVM)"
 else
 t_backend_llvm_hello() {
-	status 0 "$ASLC" --backend=llvm $HELLO -o "$TMP/hello-llvm" && empty "$TMP/err" &&
-	status 0 "$ASLC" --backend=cc $HELLO -o "$TMP/hello-cc" &&
-	$RUNWRAP "$TMP/hello-llvm" --input examples/hello/input.json >"$TMP/llvm.out" 2>&1 &&
-	$RUNWRAP "$TMP/hello-cc" --input examples/hello/input.json >"$TMP/cc.out" 2>&1 &&
-	same "$TMP/cc.out" "$TMP/llvm.out" && contains "$TMP/llvm.out" '"name":"world"' &&
+	hello_as_cc llvm &&
 	# No C is written: -v shows only the link, of an object.
 	status 0 "$ASLC" --backend=llvm -v $HELLO -o "$TMP/hello-llvm" &&
 	contains "$TMP/err" 'aslc-.*\.o ' && ! grep -q '\.c ' "$TMP/err"
 }
 check "--backend=llvm: hello gives what the cc build gives" t_backend_llvm_hello
 
-t_backend_llvm_order() {
-	status 0 "$ASLC" --backend=llvm examples/order/order.asl.json examples/order/handlers.c \
-		-o "$TMP/order-llvm" &&
-	status 0 "$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/order-cc" &&
-	for c in examples/order/cases/*/; do
-		for exe in order-llvm order-cc; do
-			(cd examples/order && ORDER_LOG="$TMP/$exe.log" $RUNWRAP "$TMP/$exe" --result \
-				--clock=virtual --max-threads 1 --input "cases/$(basename "$c")/input.json") \
-				>"$TMP/$exe.out" 2>&1
-		done
-		same "$TMP/order-cc.out" "$TMP/order-llvm.out" &&
-		same "$TMP/order-cc.log" "$TMP/order-llvm.log" || return 1
-		rm -f "$TMP/order-cc.log" "$TMP/order-llvm.log"
-	done
-}
+t_backend_llvm_order() { order_as_cc llvm; }
 check "--backend=llvm: the order saga with C handlers, every case as with cc" t_backend_llvm_order
 
 # --emit-llvm: the module, verified and optimised at the -O level given.
