@@ -14,6 +14,10 @@
 # too. Failing inputs are copied to $OUT (default build-fuzz/rejected-c)
 # with the compiler's messages. Exit status 1 if anything failed.
 #
+# With CHECK_LLVM=1, every accepted input also goes through the llvm
+# backend: `aslc --emit-llvm` at -O0 and -O2 must build, verify and
+# optimise its module (no C is involved).
+#
 # Environment: BUILD (default build), CHECK_CC (default gcc),
 # CHECK_CFLAGS (default -std=c11 -Wall -Wextra -Wpedantic -Werror), OUT,
 # ASLC_FLAGS (more aslc options, e.g. -g for #line directives),
@@ -28,6 +32,7 @@ CHECK_CFLAGS=${CHECK_CFLAGS:--std=c11 -Wall -Wextra -Wpedantic -Werror}
 OUT=${OUT:-build-fuzz/rejected-c}
 ASLC_FLAGS=${ASLC_FLAGS:-}
 CHECK_SUFFIX=${CHECK_SUFFIX:-}
+CHECK_LLVM=${CHECK_LLVM:-}
 [ $# -gt 0 ] || set -- tests/fuzz/corpus
 
 if [ ! -x "$ASLC" ]; then
@@ -76,6 +81,16 @@ for dir in "$@"; do
 			sed 's/^/    /' "$TMP/cc.err" | head -20
 			cp "$f" "$OUT/" && cp "$TMP/cc.err" "$OUT/$(basename "$f").cc.err"
 		fi
+		for level in ${CHECK_LLVM:+-O0 -O2}; do
+			# shellcheck disable=SC2086
+			if ! "$ASLC" $ASLC_FLAGS --emit-llvm $level --name fuzz -o "$TMP/out.ll" "$in" \
+			     >"$TMP/llvm.err" 2>&1 </dev/null; then
+				failed=$((failed + 1))
+				echo "[FAIL] $f: the llvm backend fails at $level"
+				sed 's/^/    /' "$TMP/llvm.err" | head -20
+				cp "$f" "$OUT/" && cp "$TMP/llvm.err" "$OUT/$(basename "$f").llvm.err"
+			fi
+		done
 	done
 done
 echo "check-accepted: $total inputs, $accepted accepted ($unique distinct C files compiled), $rejected rejected, $failed failed"
