@@ -8,7 +8,7 @@
 ** field of the state, so the file reads in the order of the definition:
 **
 **	st_0_HelloWorld:
-**		if (asl_enter(ctx, &sd_0[0]))
+**		if (asl_enter(ctx, &sd_0[0], in))
 **			goto failed;
 **		v = asl_incref(in);
 **		v = asl_parameters(ctx, &tpl_0, v);	(Parameters)
@@ -1128,7 +1128,7 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 		line_directive(e, op->loc);
 		switch (op->kind) {
 		case OP_ENTER:
-			out(e, "\tif (asl_enter(ctx, &sd_%d[%d]))\n\t\tgoto failed;\n",
+			out(e, "\tif (asl_enter(ctx, &sd_%d[%d], in))\n\t\tgoto failed;\n",
 			    m->id, st->index);
 			if (st->nretry)
 				out(e, "try_%d:\t/* each attempt starts here */\n", st->index);

@@ -68,7 +68,7 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 ** against aslrt.h below.
 */
 #define RUNTIME_FUNCTIONS \
-	X(asl_enter, "i:pp", int (asl_ctx *, const asl_state_info *)) \
+	X(asl_enter, "i:ppp", int (asl_ctx *, const asl_state_info *, json_t *)) \
 	X(asl_exit, "v:pp", void (asl_ctx *, json_t *)) \
 	X(asl_incref, "p:p", json_t *(json_t *)) \
 	X(asl_decref, "v:p", void (json_t *)) \
@@ -1179,7 +1179,8 @@ state(struct lx *x, const struct state *st)
 		switch (op->kind) {
 		case OP_ENTER:
 			a[1] = element(x, x->sd, sizeof(asl_state_info), st->index);
-			check(x, rt_call(x, RT_asl_enter, a, 2), x->failed);
+			a[2] = load(x, x->in);
+			check(x, rt_call(x, RT_asl_enter, a, 3), x->failed);
 			if (st->nretry) {
 				try = block(x, arena_printf("try_%d", st->index));
 				LLVMBuildBr(x->B, try);

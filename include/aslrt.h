@@ -27,7 +27,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 4
+#define ASLRT_ABI 5
 
 #include <stddef.h>
 #include <stdint.h>
@@ -400,12 +400,13 @@ int asl_main(int argc, char **argv, asl_program *prog);
 */
 
 /*
-** Enter state s: count its history events and record the time and name
-** for $$.State. Fails when the execution's time is up (TimeoutSeconds, or
-** its year) or its history has reached the limit of events.
+** Enter state s with input in (borrowed): its StateEntered event, the
+** time and name for $$.State. Fails when the execution's time is up
+** (TimeoutSeconds, or its year) or its history has reached the limit of
+** events.
 */
-int asl_enter(asl_ctx *ctx, const asl_state_info *s);
-/* Leave the current state with output out (borrowed): counts events. */
+int asl_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in);
+/* Leave the current state with output out (borrowed): its StateExited event. */
 void asl_exit(asl_ctx *ctx, json_t *out);
 
 /*

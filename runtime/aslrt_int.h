@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #if defined(__GNUC__) && !defined(__TINYC__)
@@ -113,6 +114,17 @@ struct aslp_pool {
 	bool closing;
 };
 
+/* The history written with --history (history.c). */
+struct aslp_history {
+	FILE *f;		/* the file, or stderr */
+	bool owned;		/* aslc opened f */
+	const struct aslp_exec *exec;	/* the execution it is of */
+	pthread_mutex_t lock;	/* ids are taken and lines written under it */
+	long max;		/* --history-max: lines at most, 0 for all */
+	long written, dropped;	/* lines written, and left out past max */
+	bool failed;		/* a line could not be built */
+};
+
 /*
 ** What every execution of this process shares, set up once by asl_main:
 ** read-only while executions run, except what lock guards.
@@ -131,6 +143,7 @@ struct aslp_run {
 	pthread_mutex_t lock;	/* guards regexes and mocks */
 	struct aslp_regex *regexes;	/* filter regexes, compiled on first use */
 	struct aslp_pool pool;	/* threads for Parallel and Map */
+	struct aslp_history *history;	/* --history, or NULL */
 	sigset_t sigmask;	/* the process's at start: task programs get it */
 };
 
@@ -165,6 +178,12 @@ struct asl_ctx {
 	const asl_state_info *state;
 	long state_serial;	/* counts state entries */
 	long entered_event;	/* id of its StateEntered event */
+	long last_event;	/* the last event of this line of control:
+				   the next one's previousEventId */
+	long inner_event;	/* a branch's or iteration's last event
+				   before its own end (fanout.c) */
+	json_t *assigned;	/* what the state's Assign set, when the
+				   history is written (its exit shows it) */
 	asl_time entered;	/* EnteredTime */
 	int retry_count;	/* $$.State.RetryCount */
 
@@ -324,8 +343,37 @@ ASLP_HIDDEN void aslp_release(asl_ctx *ctx, json_t *v);
 ASLP_HIDDEN int aslp_history_full(asl_ctx *ctx);
 /* The execution ran out of time: States.Timeout, status TIMED_OUT. */
 ASLP_HIDDEN int aslp_timed_out(asl_ctx *ctx);
-/* Count one history event; returns its id. */
-ASLP_HIDDEN long aslp_event(asl_ctx *ctx);
+/* ---- history.c ---- */
+
+/*
+** The next event of the history, of type ("TaskScheduled"), with details
+** (consumed; NULL for none) when the history is written. Returns its id.
+*/
+ASLP_HIDDEN long aslp_event(asl_ctx *ctx, const char *type, json_t *details);
+/*
+** The same for an event the next one does not follow: a Parallel's or
+** Map's Succeeded, whose Exited follows the event before it, as on the
+** service.
+*/
+ASLP_HIDDEN long aslp_event_aside(asl_ctx *ctx, const char *type, json_t *details);
+/* Is this execution's history written? Build details only then. */
+#define aslp_recording(ctx) \
+	((ctx)->run->history && (ctx)->exec == (ctx)->run->history->exec)
+/* v as the JSON text the history shows for an input or output (a string). */
+ASLP_HIDDEN json_t *aslp_event_text(asl_ctx *ctx, json_t *v);
+/* {member: text of v, memberDetails: {truncated: false}} (input, output). */
+ASLP_HIDDEN json_t *aslp_event_data(asl_ctx *ctx, const char *member, json_t *v);
+/* {error, cause} of the error recorded in ctx, each only if there is one. */
+ASLP_HIDDEN json_t *aslp_error_details(asl_ctx *ctx);
+/* Add the members of more (consumed) to details. */
+ASLP_HIDDEN void aslp_event_add(json_t *details, json_t *more);
+/* The service's name of a state's type: "Task", "Pass", ... */
+ASLP_HIDDEN const char *aslp_state_type(const asl_state_info *s);
+/* Open file ("-": stderr) for the history; -1 after a message. */
+ASLP_HIDDEN int aslp_history_open(struct aslp_history *h, const char *file, long max,
+				  const char *progname);
+/* Flush and close it; -1 after a message if it could not be written. */
+ASLP_HIDDEN int aslp_history_close(struct aslp_history *h, const char *progname);
 /* The context object $$ for the current state (borrowed). NULL on OOM. */
 ASLP_HIDDEN json_t *aslp_context(asl_ctx *ctx);
 /* Nanoseconds since the epoch on the execution's clock. */

@@ -8,9 +8,9 @@
 ** given and returns a new reference, or NULL when it fails, so nothing
 ** leaks and nothing is copied unless it is about to be modified.
 **
-** History events are counted, not kept: the service's causes name the
-** event id at which a state was entered, and that number must be right
-** whether or not anyone asked for the history.
+** History events are counted, and written when asked (history.c): the
+** service's causes name the event id at which a state was entered, and
+** that number must be right whether or not anyone asked for the history.
 */
 #include "aslrt_int.h"
 
@@ -65,6 +65,7 @@ aslp_ctx_free(asl_ctx *ctx)
 	json_decref(ctx->caught);
 	json_decref(ctx->vars);
 	json_decref(ctx->next_vars);
+	json_decref(ctx->assigned);
 	json_decref(ctx->map_item);
 	json_decref(ctx->context);
 	free(ctx->task_token);
@@ -180,13 +181,6 @@ aslp_release(asl_ctx *ctx, json_t *v)
 	if (v && v == ctx->measured && aslp_sole(v))
 		ctx->measured = NULL;
 	json_decref(v);
-}
-
-long
-aslp_event(asl_ctx *ctx)
-{
-	/* Branches and iterations on other threads count in the same history. */
-	return __atomic_add_fetch(&ctx->exec->events, 1, __ATOMIC_RELAXED);
 }
 
 /* ---- time ---- */
@@ -394,8 +388,10 @@ aslp_timed_out(asl_ctx *ctx)
 }
 
 int
-asl_enter(asl_ctx *ctx, const asl_state_info *s)
+asl_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in)
 {
+	json_t *details;
+
 	if (ctx->group && aslp_aborted(ctx))	/* another branch failed */
 		return aslp_abort(ctx);
 	ctx->state = s;
@@ -404,7 +400,18 @@ asl_enter(asl_ctx *ctx, const asl_state_info *s)
 	ctx->fan_failed = false;
 	if (s->token)		/* a callback or activity: a token per attempt */
 		aslp_new_token(ctx);
-	ctx->entered_event = aslp_event(ctx);
+	json_decref(ctx->assigned);
+	ctx->assigned = NULL;
+	if (aslp_recording(ctx)) {
+		char type[32];
+
+		snprintf(type, sizeof type, "%sStateEntered", aslp_state_type(s));
+		details = json_pack("{s:s}", "name", s->name);
+		aslp_event_add(details, aslp_event_data(ctx, "input", in));
+		ctx->entered_event = aslp_event(ctx, type, details);
+	} else {
+		ctx->entered_event = aslp_event(ctx, NULL, NULL);
+	}
 	if (ctx->run->max_events && ctx->entered_event > ctx->run->max_events)
 		return aslp_history_full(ctx);
 	if (ctx->run->need_time) {
@@ -434,7 +441,28 @@ asl_exit(asl_ctx *ctx, json_t *out)
 	*/
 	if (out != ctx->measured)
 		ctx->measured = NULL;
-	aslp_event(ctx);
+	if (aslp_recording(ctx)) {
+		char type[32];
+		json_t *details = json_pack("{s:s}", "name", ctx->state->name), *vars;
+		const char *name;
+		json_t *val;
+
+		snprintf(type, sizeof type, "%sStateExited", aslp_state_type(ctx->state));
+		aslp_event_add(details, aslp_event_data(ctx, "output", out));
+		if (ctx->assigned) {
+			vars = json_object();
+			json_object_foreach(ctx->assigned, name, val)
+				json_object_set_new(vars, name, aslp_event_text(ctx, val));
+			json_object_set_new(details, "assignedVariables", vars);
+			json_object_set_new(details, "assignedVariablesDetails",
+					    json_pack("{s:b}", "truncated", 0));
+			json_decref(ctx->assigned);
+			ctx->assigned = NULL;
+		}
+		aslp_event(ctx, type, details);
+	} else {
+		aslp_event(ctx, NULL, NULL);
+	}
 }
 
 /* ---- InputPath, OutputPath, Result, ResultPath ---- */
@@ -1062,10 +1090,13 @@ asl_recover(asl_ctx *ctx, const asl_recovery *r)
 	/* The state's own Assign is undone: a retry or a catcher replaces it. */
 	json_decref(ctx->next_vars);
 	ctx->next_vars = NULL;
+	json_decref(ctx->assigned);
+	ctx->assigned = NULL;
 	i = recover(ctx, r);
 	/* A Parallel's or Map's Failed event: only when it is not retried. */
 	if (ctx->fan_failed && i != ASL_RETRY)
-		aslp_event(ctx);
+		aslp_event(ctx, ctx->state && ctx->state->type == ASL_STATE_MAP ?
+			   "MapStateFailed" : "ParallelStateFailed", NULL);
 	ctx->fan_failed = false;
 	return i;
 }

@@ -41,6 +41,12 @@ struct aslp_group {
 	bool terminal;
 	int status;		/* ASLP_FAILED or ASLP_TIMED_OUT */
 	int64_t skipped_ns;	/* the virtual clock: the furthest a child got */
+	/*
+	** The history's chain (see fanout.c's header): the last event of any
+	** child, the failed child's last event before its end, and the last
+	** inner event of the iteration that ended last.
+	*/
+	long last_event, fail_event, prev_inner;
 };
 
 /* ---- aborting ---- */
@@ -79,6 +85,8 @@ child_init(asl_ctx *c, asl_ctx *parent, struct aslp_group *g, uint64_t seed)
 	/* Until it enters a state, a child works for the parent's state. */
 	c->state = parent->state;
 	c->entered_event = parent->entered_event;
+	c->last_event = parent->last_event;	/* its events follow the start */
+	c->inner_event = parent->last_event;
 	c->entered = parent->entered;
 	c->retry_count = parent->retry_count;
 	c->skipped_ns = parent->skipped_ns;
@@ -93,11 +101,14 @@ child_done(asl_ctx *c, struct aslp_group *g, json_t *out)
 	pthread_mutex_lock(&g->lock);
 	if (c->skipped_ns > g->skipped_ns)
 		g->skipped_ns = c->skipped_ns;
+	if (c->last_event > g->last_event)
+		g->last_event = c->last_event;
 	if (!out && c->status != ASLP_ABORTED) {
 		if (c->status == ASLP_RUNNING)		/* not reached: no error */
 			aslp_fail(c, "States.Runtime", "internal error");
 		if (!g->failed) {
 			g->failed = true;
+			g->fail_event = c->inner_event;
 			g->error = c->error;
 			g->cause = c->cause;
 			c->error = c->cause = NULL;
@@ -121,6 +132,14 @@ group_end(asl_ctx *parent, struct aslp_group *g)
 
 	if (g->skipped_ns > parent->skipped_ns)
 		parent->skipped_ns = g->skipped_ns;
+	/*
+	** The state's next event follows the failed child's last event, or
+	** the last event of all (a Map's: its last iteration's end).
+	*/
+	if (g->failed)
+		parent->last_event = g->fail_event;
+	else if (g->last_event)
+		parent->last_event = g->last_event;
 	if (g->failed) {
 		if (g->status == ASLP_TIMED_OUT)
 			aslp_timed_out(parent);
@@ -295,7 +314,10 @@ oom:
 static json_t *
 run_branch(struct fan *f, size_t i, asl_ctx *c)
 {
-	return f->par->branches[i](c, json_incref(f->input));
+	json_t *out = f->par->branches[i](c, json_incref(f->input));
+
+	c->inner_event = c->last_event;
+	return out;
 }
 
 /* Iteration i of an inline Map, in the parent's history. */
@@ -303,12 +325,26 @@ static json_t *
 run_iteration(struct fan *f, size_t i, asl_ctx *c)
 {
 	json_t *in, *out = NULL;
+	const char *name = c->state ? c->state->name : "";
+	bool rec = aslp_recording(c);
 
-	aslp_event(c);		/* MapIterationStarted */
+	/* An iteration starts after the last inner event of the one before. */
+	pthread_mutex_lock(&f->g.lock);
+	if (f->g.prev_inner)
+		c->last_event = f->g.prev_inner;
+	pthread_mutex_unlock(&f->g.lock);
+	aslp_event(c, "MapIterationStarted",
+		   rec ? json_pack("{s:s, s:I}", "name", name, "index", (json_int_t)i) : NULL);
 	in = item_input(c, f, i);
 	if (in)
 		out = f->map->processor(c, in);
-	aslp_event(c);		/* MapIterationSucceeded, Failed or Aborted */
+	c->inner_event = c->last_event;
+	aslp_event(c, out ? "MapIterationSucceeded" : c->status == ASLP_ABORTED ?
+		   "MapIterationAborted" : "MapIterationFailed",
+		   rec ? json_pack("{s:s, s:I}", "name", name, "index", (json_int_t)i) : NULL);
+	pthread_mutex_lock(&f->g.lock);
+	f->g.prev_inner = c->inner_event;
+	pthread_mutex_unlock(&f->g.lock);
 	return out;
 }
 
@@ -352,9 +388,11 @@ run_child_execution(struct fan *f, size_t i, asl_ctx *c)
 		aslp_oom(c);
 		goto done;
 	}
-	aslp_event(&x);		/* ExecutionStarted */
+	/* Its history is its own: counted, not written. */
+	x.last_event = 0;
+	aslp_event(&x, "ExecutionStarted", NULL);
 	out = f->map->processor(&x, json_incref(in));
-	aslp_event(&x);		/* ExecutionSucceeded, Failed or TimedOut */
+	aslp_event(&x, "ExecutionSucceeded", NULL);	/* or Failed, TimedOut */
 	if (f->records && x.status != ASLP_ABORTED && x.status != ASLP_TIMED_OUT &&
 	    !(f->records[i] = record(&ex, &x, out, aslp_now_ns(&x)))) {
 		json_decref(out);
@@ -636,7 +674,7 @@ asl_parallel(asl_ctx *ctx, const asl_parallel_desc *p, json_t *v)
 	struct fan f;
 	json_t *out;
 
-	aslp_event(ctx);	/* ParallelStateStarted */
+	aslp_event(ctx, "ParallelStateStarted", NULL);
 	if (!fan_init(&f, ctx, (size_t)p->nbranch)) {
 		aslp_release(ctx, v);
 		return NULL;
@@ -647,7 +685,7 @@ asl_parallel(asl_ctx *ctx, const asl_parallel_desc *p, json_t *v)
 	out = fan_end(&f);
 	aslp_release(ctx, v);
 	if (out)
-		aslp_event(ctx);	/* ParallelStateSucceeded */
+		aslp_event_aside(ctx, "ParallelStateSucceeded", NULL);
 	return out;
 }
 
@@ -925,6 +963,31 @@ done:
 	return out;
 }
 
+/* The ARN of a Distributed Map's run, for its history events. */
+static json_t *
+run_started(asl_ctx *ctx, const struct fan *f)
+{
+	char *arn;
+	json_t *d;
+
+	if (!aslp_recording(ctx))
+		return NULL;
+	arn = aslp_printf("arn:aws:states:%s:%s:mapRun:%s:%s", ctx->run->region,
+			  ctx->run->account, f->run_name, f->run_id);
+	d = json_pack("{s:s?}", "mapRunArn", arn);
+	free(arn);
+	return d;
+}
+
+/* MapRunFailed's details, when the history is written. */
+static json_t *
+run_failed(asl_ctx *ctx)
+{
+	if (!aslp_recording(ctx))
+		return NULL;
+	return aslp_error_details(ctx);
+}
+
 /* A Distributed Map's run: its name and id, and the items of its reader and batcher. */
 static bool
 start_run(asl_ctx *ctx, struct fan *f, json_t *v, int64_t max_items)
@@ -938,7 +1001,7 @@ start_run(asl_ctx *ctx, struct fan *f, json_t *v, int64_t max_items)
 		aslp_printf("%s/%s", ctx->exec->sm_name, f->run_id);
 	if (!f->run_name)
 		return aslp_oom(ctx) == ASL_OK;
-	aslp_event(ctx);	/* MapRunStarted */
+	aslp_event(ctx, "MapRunStarted", run_started(ctx, f));
 	if (m->reader) {
 		if (max_items < 0) {
 			aslp_fail(ctx, "States.ItemReaderFailed", "field MaxItems must be positive");
@@ -989,7 +1052,8 @@ asl_map(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 		aslp_release(ctx, v);
 		return NULL;
 	}
-	aslp_event(ctx);	/* MapStateStarted */
+	aslp_event(ctx, "MapStateStarted", aslp_recording(ctx) ?
+		   json_pack("{s:I}", "length", (json_int_t)json_array_size(items)) : NULL);
 	if (!fan_init(&f, ctx, json_array_size(items))) {
 		json_decref(items);
 		aslp_release(ctx, v);
@@ -1010,7 +1074,7 @@ asl_map(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 		if (!ready && !ctx->failed)
 			aslp_oom(ctx);
 		if (!ready && f.run_name)	/* the run failed: its events */
-			aslp_event(ctx);	/* MapRunFailed */
+			aslp_event(ctx, "MapRunFailed", run_failed(ctx));
 	}
 	if (width == 0 || width > ctx->run->max_threads)
 		width = ctx->run->max_threads;
@@ -1033,9 +1097,10 @@ asl_map(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 		ctx->fan_failed = !out;
 	}
 	if (ready && m->distributed)
-		aslp_event(ctx);	/* MapRunSucceeded or MapRunFailed */
+		aslp_event(ctx, out ? "MapRunSucceeded" : "MapRunFailed",
+			   out ? NULL : run_failed(ctx));
 	if (out)
-		aslp_event(ctx);	/* MapStateSucceeded */
+		aslp_event_aside(ctx, "MapStateSucceeded", NULL);
 	if (f.records)
 		for (i = 0; i < f.n; i++)
 			json_decref(f.records[i]);

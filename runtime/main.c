@@ -36,6 +36,8 @@ struct options {
 	const char *mock_config;
 	const char *test_case;
 	const char *state_machine;
+	const char *history;	/* --history FILE, "-" for stderr */
+	long history_max;	/* --history-max N, 0 for no limit */
 };
 
 static const char *progname = "workflow";
@@ -83,6 +85,10 @@ usage(FILE *f, const asl_program *prog)
 "                         most N threads in all, nested ones included\n"
 "                         (default 40, as an inline Map on the service;\n"
 "                         MaxConcurrency lowers it for its state)\n"
+"  --history FILE         write the execution's history to FILE (- for\n"
+"                         stderr) as JSON lines, one event per line in the\n"
+"                         shape of the service's GetExecutionHistory\n"
+"  --history-max N        write at most N events of it (default: all)\n"
 "  --max-events N         fail the execution when a state is entered after\n"
 "                         its history has passed N events, as the service\n"
 "                         fails a Standard execution at 25000 (the\n"
@@ -286,6 +292,17 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			if (!*v || *end || errno || n < 1 || n > ASLP_MAX_THREADS)
 				return bad_usage("--max-threads needs a number from 1 to " ASLP_STR(ASLP_MAX_THREADS) ", not '%s'", v);
 			o->max_threads = (int)n;
+		} else if ((v = optarg_of("--history-max", argc, argv, &i))) {
+			char *end;
+
+			errno = 0;
+			o->history_max = strtol(v, &end, 10);
+			if (!*v || *end || errno || o->history_max < 1)
+				return bad_usage("--history-max needs a number above 0, not '%s'", v);
+		} else if ((v = optarg_of("--history", argc, argv, &i))) {
+			if (!*v)
+				return bad_usage("option %s needs a file (- for stderr)", a);
+			o->history = v;
 		} else if ((v = optarg_of("--max-events", argc, argv, &i))) {
 			char *end;
 
@@ -581,9 +598,26 @@ std_fds_open(void)
 	return true;
 }
 
+/* The execution's last event: Succeeded with its output, or how it failed. */
+static void
+execution_ended(asl_ctx *ctx, json_t *output)
+{
+	json_t *d = NULL;
+
+	if (aslp_recording(ctx)) {
+		if (ctx->status == ASLP_SUCCEEDED)
+			d = aslp_event_data(ctx, "output", output);
+		else
+			d = aslp_error_details(ctx);
+	}
+	aslp_event(ctx, ctx->status == ASLP_SUCCEEDED ? "ExecutionSucceeded" :
+		   ctx->status == ASLP_TIMED_OUT ? "ExecutionTimedOut" : "ExecutionFailed", d);
+}
+
 int
 asl_main(int argc, char **argv, asl_program *prog)
 {
+	struct aslp_history history;
 	struct options o;
 	struct aslp_run run;
 	struct aslp_exec exec;
@@ -683,16 +717,35 @@ asl_main(int argc, char **argv, asl_program *prog)
 		status = 2;
 		goto out_exec;
 	}
+	if (o.history) {
+		if (aslp_history_open(&history, o.history, o.history_max, progname) != 0) {
+			status = 2;
+			goto out_exec;
+		}
+		history.exec = &exec;
+		run.history = &history;
+	}
 	ctx.status = ASLP_RUNNING;
 
-	aslp_event(&ctx);	/* ExecutionStarted */
+	if (aslp_recording(&ctx)) {
+		/* The input as the client sent it. */
+		json_t *d = json_pack("{s:o, s:{s:b}, s:s}", "input", exec.input_text ?
+				      json_string(exec.input_text) :
+				      aslp_event_text(&ctx, exec.input),
+				      "inputDetails", "truncated", 0, "roleArn", exec.role_arn);
+
+		aslp_event(&ctx, "ExecutionStarted", d);
+	} else {
+		aslp_event(&ctx, "ExecutionStarted", NULL);
+	}
+	ctx.last_event = 0;	/* the first state follows no event */
 	io = prog->run(&ctx, json_incref(exec.input));
 	if (io) {
 		ctx.status = ASLP_SUCCEEDED;
 	} else if (ctx.status == ASLP_RUNNING) {	/* an error without a record */
 		aslp_fail(&ctx, "States.Runtime", "internal error");
 	}
-	aslp_event(&ctx);	/* ExecutionSucceeded, Failed or TimedOut */
+	execution_ended(&ctx, io);
 	fflush(stderr);
 	print_result(&ctx, io, o.result);
 	if (fflush(stdout) != 0) {
@@ -703,6 +756,8 @@ asl_main(int argc, char **argv, asl_program *prog)
 		status = ctx.status == ASLP_SUCCEEDED ? 0 : 1;
 	}
 	json_decref(io);
+	if (run.history && aslp_history_close(&history, progname) != 0 && status == 0)
+		status = 2;
 out_exec:
 	aslp_ctx_free(&ctx);
 out_program:

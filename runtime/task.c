@@ -468,6 +468,110 @@ aslp_task_too_big(asl_ctx *ctx, const asl_task_desc *t)
 			 (int)n, r);
 }
 
+/* ---- its history events ---- */
+
+/*
+** Which family of events a Task writes: a Lambda function named by its
+** ARN (the legacy integration) LambdaFunction*, an activity Activity*,
+** every other resource Task*.
+*/
+static const char *
+family(const asl_task_desc *t)
+{
+	return t->kind == ASL_RES_LAMBDA ? "LambdaFunction" :
+		t->kind == ASL_RES_ACTIVITY ? "Activity" : "Task";
+}
+
+/*
+** The details every Task* event starts with: the Resource split as the
+** service splits it, arn:aws:states:::lambda:invoke into resourceType
+** "lambda" and resource "invoke" (aws-sdk:s3:listBuckets: "aws-sdk:s3"
+** and "listBuckets").
+*/
+static json_t *
+task_details(const asl_task_desc *t)
+{
+	const char *r = t->resource, *svc = "arn:aws:states:::";
+	size_t n;
+
+	if (strncmp(r, svc, strlen(svc)) != 0)
+		return json_pack("{s:s, s:s}", "resourceType", "", "resource", r);
+	r += strlen(svc);
+	n = strcspn(r, ":");
+	if (strncmp(r, "aws-sdk:", 8) == 0)
+		n = 8 + strcspn(r + 8, ":");
+	return json_pack("{s:s%, s:s}", "resourceType", r, n, "resource",
+			 r[n] ? r + n + 1 : "");
+}
+
+/* The Scheduled event of t, with the input v and the attempt's timeouts. */
+static void
+scheduled(asl_ctx *ctx, const asl_task_desc *t, json_t *v, int64_t timeout,
+	  int64_t heartbeat)
+{
+	char type[40];
+	json_t *d = NULL;
+
+	snprintf(type, sizeof type, "%sScheduled", family(t));
+	if (aslp_recording(ctx)) {
+		if (t->kind == ASL_RES_LAMBDA || t->kind == ASL_RES_ACTIVITY) {
+			d = aslp_event_data(ctx, "input", v);
+			json_object_set_new(d, "resource", json_string(t->resource));
+		} else {
+			d = task_details(t);
+			json_object_set_new(d, "region", json_string(ctx->run->region));
+			json_object_set_new(d, "parameters", aslp_event_text(ctx, v));
+		}
+		if (timeout)
+			json_object_set_new(d, "timeoutInSeconds", json_integer(timeout));
+		if (heartbeat)
+			json_object_set_new(d, "heartbeatInSeconds", json_integer(heartbeat));
+	}
+	aslp_event(ctx, type, d);
+}
+
+/* The Started event of t. */
+static void
+started(asl_ctx *ctx, const asl_task_desc *t)
+{
+	char type[40];
+
+	snprintf(type, sizeof type, "%sStarted", family(t));
+	aslp_event(ctx, type, !aslp_recording(ctx) || t->kind == ASL_RES_LAMBDA ? NULL :
+		   t->kind == ASL_RES_ACTIVITY ? json_pack("{s:s}", "workerName", "aslc") :
+		   task_details(t));
+}
+
+/*
+** How the attempt ended: Submitted (a callback's or .sync's request went
+** out) then Succeeded with output out, or Failed or TimedOut with the
+** error recorded in ctx.
+*/
+static void
+ended(asl_ctx *ctx, const asl_task_desc *t, json_t *out, const char *how)
+{
+	char type[40];
+	json_t *d = NULL;
+	bool timed_out = !out && ctx->error && (strcmp(ctx->error, "States.Timeout") == 0 ||
+					       strcmp(ctx->error, "States.HeartbeatTimeout") == 0);
+
+	if (!how)
+		how = out ? "Succeeded" : timed_out ? "TimedOut" : "Failed";
+	snprintf(type, sizeof type, "%s%s", family(t), how);
+	if (aslp_recording(ctx)) {
+		d = t->kind == ASL_RES_LAMBDA || t->kind == ASL_RES_ACTIVITY ? json_object() :
+			task_details(t);
+		if (out && strcmp(how, "Submitted") == 0) {
+			/* The request's own response is not modelled: no output. */
+		} else if (out) {
+			aslp_event_add(d, aslp_event_data(ctx, "output", out));
+		} else {
+			aslp_event_add(d, aslp_error_details(ctx));
+		}
+	}
+	aslp_event(ctx, type, d);
+}
+
 json_t *
 asl_task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 {
@@ -487,9 +591,9 @@ asl_task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 	/* The heartbeat clock runs only while a token or activity is out. */
 	if (t->pattern == ASL_PAT_CALLBACK || t->kind == ASL_RES_ACTIVITY)
 		inv.heartbeat_ns = heartbeat * 1000000000;
-	aslp_event(ctx);	/* TaskScheduled */
+	scheduled(ctx, t, v, timeout, inv.heartbeat_ns / 1000000000);
 	if (ctx->run->mocks && aslp_mocked(ctx->run->mocks, t->state)) {
-		aslp_event(ctx);	/* TaskStarted */
+		started(ctx, t);
 		out = aslp_mock_call(ctx, t);
 		goto done;
 	}
@@ -510,7 +614,7 @@ asl_task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 		aslp_oom(ctx);
 		goto done;
 	}
-	aslp_event(ctx);	/* TaskStarted */
+	started(ctx, t);
 	b = aslp_find_binding(ctx, t, t->kind == ASL_RES_LAMBDA_INVOKE ? inv.function : NULL,
 			      &tmp);
 	if (!b) {
@@ -531,8 +635,8 @@ asl_task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 	}
 done:
 	if (out && t->pattern != ASL_PAT_REQUEST_RESPONSE)
-		aslp_event(ctx);	/* TaskSubmitted */
-	aslp_event(ctx);	/* TaskSucceeded, TaskFailed or TaskTimedOut */
+		ended(ctx, t, out, "Submitted");
+	ended(ctx, t, out, NULL);
 	json_decref(inv.input);
 	free(inv.request_id);
 	free(fname);

@@ -163,6 +163,10 @@ asl_assign(asl_ctx *ctx, const asl_template *t, json_t *v)
 		json_decref(vals);
 		return aslp_oom(ctx);
 	}
+	/* The history shows what the state assigned, at its exit. */
+	if (aslp_recording(ctx) &&
+	    (ctx->assigned || (ctx->assigned = json_object())))
+		json_object_update(ctx->assigned, vals);
 	json_decref(vals);
 	ctx->next_vars = next;
 	ctx->next_vars_size = all;

@@ -216,7 +216,7 @@ sm_0(asl_ctx *ctx, json_t *in)
 	json_t *v = NULL;	/* the value the current state works on */
 
 	/* state 0: "Checks" (Parallel) /States/Checks */
-	if (asl_enter(ctx, &sd_0[0]))
+	if (asl_enter(ctx, &sd_0[0], in))
 		goto failed;
 try_0:	/* each attempt starts here */
 	v = asl_incref(in);
@@ -243,7 +243,7 @@ error_0:	/* Retry, then Catch, of "Checks" */
 
 	/* state 1: "Lines each" (Map) /States/Lines each */
 st_1_Lines_each:
-	if (asl_enter(ctx, &sd_0[1]))
+	if (asl_enter(ctx, &sd_0[1], in))
 		goto failed;
 	v = asl_incref(in);
 	v = asl_map(ctx, &map_0, v);	/* ItemProcessor */
@@ -258,7 +258,7 @@ st_1_Lines_each:
 
 	/* state 2: "Files" (Map) /States/Files */
 st_2_Files:
-	if (asl_enter(ctx, &sd_0[2]))
+	if (asl_enter(ctx, &sd_0[2], in))
 		goto failed;
 	v = asl_incref(in);
 	v = asl_map(ctx, &map_1, v);	/* ItemProcessor */
@@ -292,7 +292,7 @@ sm_1(asl_ctx *ctx, json_t *in)
 	json_t *v = NULL;	/* the value the current state works on */
 
 	/* state 0: "Lines" (Pass) /States/Checks/Branches/0/States/Lines */
-	if (asl_enter(ctx, &sd_1[0]))
+	if (asl_enter(ctx, &sd_1[0], in))
 		goto failed;
 	v = asl_incref(in);
 	v = asl_parameters(ctx, &tpl_4, v);	/* Parameters */
@@ -326,7 +326,7 @@ sm_2(asl_ctx *ctx, json_t *in)
 	json_t *v = NULL;	/* the value the current state works on */
 
 	/* state 0: "Card" (Pass) /States/Checks/Branches/1/States/Card */
-	if (asl_enter(ctx, &sd_2[0]))
+	if (asl_enter(ctx, &sd_2[0], in))
 		goto failed;
 	v = asl_pass_result(ctx, 0, NULL);	/* Result */
 	in = asl_result_path(ctx, &path_8, in, v);	/* ResultPath $ */
@@ -357,7 +357,7 @@ sm_3(asl_ctx *ctx, json_t *in)
 	json_t *v = NULL;	/* the value the current state works on */
 
 	/* state 0: "Price" (Pass) /States/Lines each/ItemProcessor/States/Price */
-	if (asl_enter(ctx, &sd_3[0]))
+	if (asl_enter(ctx, &sd_3[0], in))
 		goto failed;
 	v = asl_incref(in);
 	in = asl_result_path(ctx, &path_8, in, v);	/* ResultPath $ */
@@ -388,7 +388,7 @@ sm_4(asl_ctx *ctx, json_t *in)
 	json_t *v = NULL;	/* the value the current state works on */
 
 	/* state 0: "Handle" (Pass) /States/Files/ItemProcessor/States/Handle */
-	if (asl_enter(ctx, &sd_4[0]))
+	if (asl_enter(ctx, &sd_4[0], in))
 		goto failed;
 	v = asl_incref(in);
 	in = asl_result_path(ctx, &path_8, in, v);	/* ResultPath $ */

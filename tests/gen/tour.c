@@ -241,7 +241,7 @@ sm_0(asl_ctx *ctx, json_t *in)
 
 	/* state 0: "Wait first" (Wait) /States/Wait first */
 st_0_Wait_first:
-	if (asl_enter(ctx, &sd_0[0]))
+	if (asl_enter(ctx, &sd_0[0], in))
 		goto failed;
 	if (asl_wait_timestamp(ctx, &time_0))	/* Timestamp */
 		goto failed;
@@ -250,7 +250,7 @@ st_0_Wait_first:
 
 	/* state 1: "Prepare" (Pass) /States/Prepare */
 st_1_Prepare:
-	if (asl_enter(ctx, &sd_0[1]))
+	if (asl_enter(ctx, &sd_0[1], in))
 		goto failed;
 	v = asl_incref(in);
 	v = asl_input_path(ctx, &path_0, v);	/* InputPath $.order */
@@ -268,7 +268,7 @@ st_1_Prepare:
 
 	/* state 2: "Call" (Task) /States/Call */
 st_2_Call:
-	if (asl_enter(ctx, &sd_0[2]))
+	if (asl_enter(ctx, &sd_0[2], in))
 		goto failed;
 try_2:	/* each attempt starts here */
 	v = asl_incref(in);
@@ -304,7 +304,7 @@ error_2:	/* Retry, then Catch, of "Call" */
 
 	/* state 3: "Decide" (Choice) /States/Decide */
 st_3_Decide:
-	if (asl_enter(ctx, &sd_0[3]))
+	if (asl_enter(ctx, &sd_0[3], in))
 		goto failed;
 	/* Choices[0] */
 	if (asl_string_matches(ctx, in, &path_10, "ch_*", 4) &&
@@ -335,7 +335,7 @@ st_3_Decide:
 
 	/* state 4: "Pause" (Wait) /States/Pause */
 st_4_Pause:
-	if (asl_enter(ctx, &sd_0[4]))
+	if (asl_enter(ctx, &sd_0[4], in))
 		goto failed;
 	if (asl_wait_seconds_path(ctx, &path_13, in))	/* SecondsPath $.delay */
 		goto failed;
@@ -344,14 +344,14 @@ st_4_Pause:
 
 	/* state 5: "Done" (Succeed) /States/Done */
 st_5_Done:
-	if (asl_enter(ctx, &sd_0[5]))
+	if (asl_enter(ctx, &sd_0[5], in))
 		goto failed;
 	asl_exit(ctx, in);
 	goto succeeded;
 
 	/* state 6: "Refuse" (Fail) /States/Refuse */
 st_6_Refuse:
-	if (asl_enter(ctx, &sd_0[6]))
+	if (asl_enter(ctx, &sd_0[6], in))
 		goto failed;
 	asl_fail_state(ctx, &fail_0, in);
 	goto failed;
