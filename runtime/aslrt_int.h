@@ -144,6 +144,9 @@ struct aslp_run {
 	struct aslp_regex *regexes;	/* filter regexes, compiled on first use */
 	struct aslp_pool pool;	/* threads for Parallel and Map */
 	struct aslp_history *history;	/* --history, or NULL */
+	bool trace;		/* --trace: a line per state on stderr */
+	bool trace_color;	/* ... in colour (a terminal, no NO_COLOR) */
+	const char *progname;	/* the executable's name, for messages */
 	sigset_t sigmask;	/* the process's at start: task programs get it */
 };
 
@@ -182,6 +185,8 @@ struct asl_ctx {
 				   the next one's previousEventId */
 	long inner_event;	/* a branch's or iteration's last event
 				   before its own end (fanout.c) */
+	int64_t trace_start;	/* --trace: when the state was entered */
+	char *trace_caught;	/* --trace: the error a catcher took */
 	json_t *assigned;	/* what the state's Assign set, when the
 				   history is written (its exit shows it) */
 	asl_time entered;	/* EnteredTime */
@@ -363,6 +368,11 @@ ASLP_HIDDEN long aslp_event_aside(asl_ctx *ctx, const char *type, json_t *detail
 ASLP_HIDDEN json_t *aslp_event_text(asl_ctx *ctx, json_t *v);
 /* {member: text of v, memberDetails: {truncated: false}} (input, output). */
 ASLP_HIDDEN json_t *aslp_event_data(asl_ctx *ctx, const char *member, json_t *v);
+/*
+** --trace: the line of the current state, which ended (ended true: its
+** output went on, or a catcher took its error) or failed the execution.
+*/
+ASLP_HIDDEN void aslp_trace(asl_ctx *ctx, bool ended);
 /* {error, cause} of the error recorded in ctx, each only if there is one. */
 ASLP_HIDDEN json_t *aslp_error_details(asl_ctx *ctx);
 /* Add the members of more (consumed) to details. */

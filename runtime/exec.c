@@ -66,6 +66,7 @@ aslp_ctx_free(asl_ctx *ctx)
 	json_decref(ctx->vars);
 	json_decref(ctx->next_vars);
 	json_decref(ctx->assigned);
+	free(ctx->trace_caught);
 	json_decref(ctx->map_item);
 	json_decref(ctx->context);
 	free(ctx->task_token);
@@ -402,6 +403,11 @@ asl_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in)
 		aslp_new_token(ctx);
 	json_decref(ctx->assigned);
 	ctx->assigned = NULL;
+	if (ctx->run->trace) {
+		ctx->trace_start = aslp_now_ns(ctx);
+		free(ctx->trace_caught);
+		ctx->trace_caught = NULL;
+	}
 	if (aslp_recording(ctx)) {
 		char type[32];
 
@@ -441,6 +447,8 @@ asl_exit(asl_ctx *ctx, json_t *out)
 	*/
 	if (out != ctx->measured)
 		ctx->measured = NULL;
+	if (ctx->run->trace)
+		aslp_trace(ctx, true);
 	if (aslp_recording(ctx)) {
 		char type[32];
 		json_t *details = json_pack("{s:s}", "name", ctx->state->name), *vars;
@@ -1139,6 +1147,10 @@ recover(asl_ctx *ctx, const asl_recovery *r)
 		ctx->caught = error_output(ctx);
 		if (!ctx->caught)
 			return aslp_oom(ctx), -1;
+		if (ctx->run->trace) {
+			free(ctx->trace_caught);
+			ctx->trace_caught = ctx->error ? aslp_strdup(ctx->error) : NULL;
+		}
 		clear_error(ctx);
 		return i;
 	}

@@ -118,6 +118,8 @@ child_done(asl_ctx *c, struct aslp_group *g, json_t *out)
 		__atomic_store_n(&g->stop, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&g->lock);
+	if (!out && c->run->trace && c->status != ASLP_ABORTED && c->state != c->outer->state)
+		aslp_trace(c, false);	/* the state where the child failed */
 	aslp_ctx_free(c);
 }
 

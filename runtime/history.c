@@ -206,3 +206,101 @@ aslp_history_close(struct aslp_history *h, const char *progname)
 	h->f = NULL;
 	return r;
 }
+
+/* ---- --trace ---- */
+
+/* d nanoseconds as "0.12 ms", "12.3 ms" or "2.05 s". */
+static void
+duration(char *buf, size_t size, int64_t d)
+{
+	if (d < 0)
+		d = 0;
+	if (d < 1000000)
+		snprintf(buf, size, "%.2f ms", (double)d / 1e6);
+	else if (d < 1000000000)
+		snprintf(buf, size, "%.1f ms", (double)d / 1e6);
+	else
+		snprintf(buf, size, "%.2f s", (double)d / 1e9);
+}
+
+/* Text from the definition or a handler, on one line: controls as \n, \t, ?. */
+static void
+put_clean(struct aslp_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			aslp_buf_put(b, "\\n", 2);
+		else if (c == '\t')
+			aslp_buf_put(b, "\\t", 2);
+		else if (c < 0x20 || c == 0x7f)
+			aslp_buf_put(b, "?", 1);
+		else
+			aslp_buf_put(b, s, 1);
+	}
+}
+
+void
+aslp_trace(asl_ctx *ctx, bool ended)
+{
+	const char *green = "\033[32m", *yellow = "\033[33m", *red = "\033[31m";
+	const char *bold = "\033[1m", *off = "\033[0m";
+	bool color = ctx->run->trace_color;
+	struct aslp_buf b = { NULL, 0, 0, false };
+	char tmp[64];
+	const asl_ctx *o;
+	int attempts = ctx->retry_count + 1;
+
+	if (!ctx->state)
+		return;
+	aslp_buf_put(&b, ctx->run->progname, strlen(ctx->run->progname));
+	aslp_buf_put(&b, ":", 1);
+	for (o = ctx->outer; o; o = o->outer)	/* branches and iterations indent */
+		aslp_buf_put(&b, "  ", 2);
+	aslp_buf_put(&b, " ", 1);
+	if (color)
+		aslp_buf_put(&b, bold, strlen(bold));
+	put_clean(&b, ctx->state->name);
+	if (color)
+		aslp_buf_put(&b, off, strlen(off));
+	snprintf(tmp, sizeof tmp, " (%s) ", aslp_state_type(ctx->state));
+	aslp_buf_put(&b, tmp, strlen(tmp));
+	duration(tmp, sizeof tmp, aslp_now_ns(ctx) - ctx->trace_start);
+	aslp_buf_put(&b, tmp, strlen(tmp));
+	if (attempts > 1) {
+		snprintf(tmp, sizeof tmp, ", %d attempts", attempts);
+		aslp_buf_put(&b, tmp, strlen(tmp));
+	}
+	if (ended && !ctx->trace_caught) {
+		if (color)
+			aslp_buf_put(&b, green, strlen(green));
+		aslp_buf_put(&b, ", succeeded", 11);
+	} else if (ended) {
+		if (color)
+			aslp_buf_put(&b, yellow, strlen(yellow));
+		aslp_buf_put(&b, ", caught ", 9);
+		put_clean(&b, ctx->trace_caught);
+	} else {
+		if (color)
+			aslp_buf_put(&b, red, strlen(red));
+		const char *how = ctx->status == ASLP_TIMED_OUT ? ", timed out" :
+			ctx->status == ASLP_ABORTED ? ", aborted" : ", failed";
+
+		aslp_buf_put(&b, how, strlen(how));
+		if (ctx->error && ctx->status != ASLP_ABORTED) {
+			aslp_buf_put(&b, ": ", 2);
+			put_clean(&b, ctx->error);
+		}
+		if (ctx->cause && ctx->status != ASLP_ABORTED) {
+			aslp_buf_put(&b, ": ", 2);
+			put_clean(&b, ctx->cause);
+		}
+	}
+	if (color)
+		aslp_buf_put(&b, off, strlen(off));
+	aslp_buf_put(&b, "\n", 1);
+	if (!b.oom)
+		fputs(b.s, stderr);	/* one write: lines of threads do not mix */
+	free(b.s);
+}

@@ -23,6 +23,7 @@ struct options {
 	const char *input_file;	/* NULL: stdin */
 	const char *input_json;
 	bool result;
+	bool trace;		/* --trace */
 	bool virtual_clock;
 	bool seeded;
 	uint64_t seed;
@@ -89,6 +90,9 @@ usage(FILE *f, const asl_program *prog)
 "                         stderr) as JSON lines, one event per line in the\n"
 "                         shape of the service's GetExecutionHistory\n"
 "  --history-max N        write at most N events of it (default: all)\n"
+"  --trace                a line per state on stderr: name, type, duration,\n"
+"                         attempts, outcome (coloured on a terminal unless\n"
+"                         NO_COLOR is set)\n"
 "  --max-events N         fail the execution when a state is entered after\n"
 "                         its history has passed N events, as the service\n"
 "                         fails a Standard execution at 25000 (the\n"
@@ -223,6 +227,10 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 		}
 		if (strcmp(a, "--result") == 0) {
 			o->result = true;
+			continue;
+		}
+		if (strcmp(a, "--trace") == 0) {
+			o->trace = true;
 			continue;
 		}
 		if ((v = optarg_of("--input-json", argc, argv, &i))) {
@@ -725,6 +733,9 @@ asl_main(int argc, char **argv, asl_program *prog)
 		history.exec = &exec;
 		run.history = &history;
 	}
+	run.progname = progname;
+	run.trace = o.trace;
+	run.trace_color = o.trace && isatty(2) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	ctx.status = ASLP_RUNNING;
 
 	if (aslp_recording(&ctx)) {
@@ -745,6 +756,8 @@ asl_main(int argc, char **argv, asl_program *prog)
 	} else if (ctx.status == ASLP_RUNNING) {	/* an error without a record */
 		aslp_fail(&ctx, "States.Runtime", "internal error");
 	}
+	if (!io && run.trace)
+		aslp_trace(&ctx, false);
 	execution_ended(&ctx, io);
 	fflush(stderr);
 	print_result(&ctx, io, o.result);

@@ -41,6 +41,13 @@ run() {
 		echo "FAIL: $c ($how): the result differs"; cat "$TMP/why" "$TMP/result.json" "$TMP/err"
 		failures=$((failures + 1)); return
 	fi
+	# The history, as the service records it for the same task results.
+	if [ -n "${HIST:-}" ] && ! { echo '['; paste -sd, "$TMP/history.jsonl"; echo ']'; } \
+		>"$TMP/history.json" || { [ -n "${HIST:-}" ] &&
+		! "$JSONEQ" "$DIR/cases/$c/history.json" "$TMP/history.json" 2>"$TMP/why"; }; then
+		echo "FAIL: $c ($how): the history differs"; cat "$TMP/why" "$TMP/history.jsonl"
+		failures=$((failures + 1)); return
+	fi
 	if [ "$how" != mocks ] && ! cmp -s "$DIR/cases/$c/steps" "$TMP/log"; then
 		echo "FAIL: $c ($how): the handlers ran in another order"
 		diff "$DIR/cases/$c/steps" "$TMP/log"
@@ -50,7 +57,7 @@ run() {
 
 for d in "$DIR"/cases/*/; do
 	c=$(basename "$d")
-	run "$c" "C handlers" "$TMP/order-c" --max-threads 1
+	HIST=1 run "$c" "C handlers" "$TMP/order-c" --max-threads 1 --history "$TMP/history.jsonl"
 	run "$c" programs "$TMP/order" --bindings bindings.json --max-threads 1
 	run "$c" mocks "$TMP/order" --mock-config MockConfigFile.json --test-case "$(cat "$d/test-case")"
 done
