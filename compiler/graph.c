@@ -132,7 +132,8 @@ rule_text(struct strbuf *b, const struct rule *r)
 	case RULE_AND:
 	case RULE_OR:
 	case RULE_NOT:
-		sb_puts(b, r->kind == RULE_AND ? "And(" : r->kind == RULE_OR ? "Or(" : "Not(");
+		sb_puts(b, r->kind == RULE_AND ? "And(" :
+			r->kind == RULE_OR ? "Or(" : "Not(");
 		for (i = 0; i < r->nkid; i++) {
 			if (i)
 				sb_puts(b, ", ");
@@ -208,13 +209,13 @@ add_edge(struct graph *g, enum edge_kind kind, const struct machine *m, int from
 	if (to == NODE_END)
 		g->has_end[m->id] = true;
 	if (b && b->s) {
+		const unsigned char *u = (const unsigned char *)b->s;
 		size_t i, chars = 0;
 
 		e->label = arena_strdup(b->s);
-		for (i = 0; b->s[i]; i++) {
-			if (((unsigned char)b->s[i] & 0xc0) != 0x80 && chars++ == LABEL_MAX)
+		for (i = 0; u[i]; i++)	/* count UTF-8 lead bytes */
+			if ((u[i] & 0xc0) != 0x80 && chars++ == LABEL_MAX)
 				break;
-		}
 		if (b->s[i]) {
 			e->tooltip = e->label;
 			e->label = arena_printf("%s\xe2\x80\xa6", arena_strndup(b->s, i));
@@ -225,11 +226,37 @@ add_edge(struct graph *g, enum edge_kind kind, const struct machine *m, int from
 	return e;
 }
 
+/* The machines a Parallel (its branches) or Map (its processor) runs. */
+static struct machine *const *
+children(const struct state *st, int *n)
+{
+	*n = 0;
+	if (st->kind == STATE_PARALLEL) {
+		*n = st->parallel.nbranch;
+		return st->parallel.branches;
+	}
+	if (st->kind == STATE_MAP && st->map.processor) {
+		*n = 1;
+		return &st->map.processor;
+	}
+	return NULL;
+}
+
+/* The title of st's i-th child machine's cluster. */
+static const char *
+child_title(const struct state *st, int i)
+{
+	if (st->kind == STATE_MAP)
+		return arena_printf("%s: items", st->name);
+	return arena_printf("%s: branch %d", st->name, i + 1);
+}
+
 /* Every edge of m, then of its branches (machines come parents first). */
 static void
 machine_edges(struct graph *g, const struct machine *m)
 {
-	int i, j;
+	struct machine *const *kids;
+	int i, j, nkid;
 
 	add_edge(g, E_START, m, NODE_START, m->start, NULL);
 	for (i = 0; i < m->nstate; i++) {
@@ -252,8 +279,11 @@ machine_edges(struct graph *g, const struct machine *m)
 		} else if (st->next >= 0) {
 			add_edge(g, E_NEXT, m, i, st->next, NULL);
 		}
-		if (st->end || st->kind == STATE_SUCCEED || st->kind == STATE_FAIL)
-			add_edge(g, E_END, m, i, NODE_END, NULL)->fail = st->kind == STATE_FAIL;
+		if (st->end || st->kind == STATE_SUCCEED || st->kind == STATE_FAIL) {
+			struct gedge *e = add_edge(g, E_END, m, i, NODE_END, NULL);
+
+			e->fail = st->kind == STATE_FAIL;
+		}
 		for (j = 0; j < st->nretry; j++) {
 			const struct retrier *rt = &st->retry[j];
 
@@ -274,13 +304,9 @@ machine_edges(struct graph *g, const struct machine *m)
 				add_edge(g, E_CATCH, m, i, c->next, &b);
 			sb_free(&b);
 		}
-		if (st->kind == STATE_PARALLEL) {
-			for (j = 0; j < st->parallel.nbranch; j++)
-				add_edge(g, E_CHILD, m, i, NODE_START,
-					 NULL)->child = st->parallel.branches[j];
-		} else if (st->kind == STATE_MAP && st->map.processor) {
-			add_edge(g, E_CHILD, m, i, NODE_START, NULL)->child = st->map.processor;
-		}
+		kids = children(st, &nkid);
+		for (j = 0; j < nkid; j++)
+			add_edge(g, E_CHILD, m, i, NODE_START, NULL)->child = kids[j];
 	}
 }
 
@@ -337,13 +363,15 @@ history_read(const char *file)
 			continue;
 		ev = json_loadb(line, (size_t)len, 0, &err);
 		if (!ev)
-			fatal("%s:%d: not a JSON line (one HistoryEvent per line): %s", file,
-			      lineno, err.text);
+			fatal("%s:%d: not a JSON line (one HistoryEvent per line): %s",
+			      file, lineno, err.text);
 		if (!json_is_object(ev))
-			fatal("%s:%d: a history event must be a JSON object", file, lineno);
+			fatal("%s:%d: a history event must be a JSON object", file,
+			      lineno);
 		type = json_string_value(json_object_get(ev, "type"));
 		if (!type)
-			fatal("%s:%d: a history event needs a \"type\" string", file, lineno);
+			fatal("%s:%d: a history event needs a \"type\" string", file,
+			      lineno);
 		if (ends_with(type, "StateEntered") &&
 		    (name = detail_name(ev, "stateEnteredEventDetails"))) {
 			add_event(h, H_ENTERED, name);
@@ -414,7 +442,7 @@ overlay(struct graph *g, const struct history *h)
 	int *last = xmalloc((size_t)prog->nmachine * sizeof *last);
 	/* The states entered by the latest entry event: (machine, state) pairs. */
 	int *recent = xmalloc(2 * (size_t)prog->nmachine * sizeof *recent);
-	int nrecent = 0, i, k, j, c;
+	int nrecent = 0, i, k, j, c, from;
 	bool any_failed = false;
 
 	for (k = 0; k < prog->nmachine; k++)
@@ -440,7 +468,8 @@ overlay(struct graph *g, const struct history *h)
 				switch (ev->kind) {
 				case H_ENTERED:
 					g->entered[k][j] = true;
-					take(g, m, last[k] < 0 ? NODE_START : last[k], j, -1);
+					from = last[k] < 0 ? NODE_START : last[k];
+					take(g, m, from, j, -1);
 					if (last[k] < 0 && j == m->start)
 						take_child(g, m);
 					last[k] = j;
@@ -537,31 +566,22 @@ static void dot_machine(struct graph *g, const struct machine *m, int depth);
 static void
 dot_children(struct graph *g, const struct state *st, int depth)
 {
-	struct machine *const *kids = NULL;
-	int n = 0, i;
+	FILE *f = g->f;
+	int n, i;
+	struct machine *const *kids = children(st, &n);
 
-	if (st->kind == STATE_PARALLEL) {
-		kids = st->parallel.branches;
-		n = st->parallel.nbranch;
-	} else if (st->kind == STATE_MAP && st->map.processor) {
-		kids = &st->map.processor;
-		n = 1;
-	}
 	for (i = 0; i < n; i++) {
-		const char *what = st->kind == STATE_MAP ? arena_printf("%s: items", st->name)
-			: arena_printf("%s: branch %d", st->name, i + 1);
-
-		indent(g->f, depth);
-		fprintf(g->f, "subgraph cluster_m%d {\n", kids[i]->id);
-		indent(g->f, depth + 1);
-		fputs("label=", g->f);
-		dot_string(g->f, what);
-		fputs(";\n", g->f);
-		indent(g->f, depth + 1);
-		fputs("style=\"rounded,dashed\"; color=gray50; fontcolor=gray30;\n", g->f);
+		indent(f, depth);
+		fprintf(f, "subgraph cluster_m%d {\n", kids[i]->id);
+		indent(f, depth + 1);
+		fputs("label=", f);
+		dot_string(f, child_title(st, i));
+		fputs(";\n", f);
+		indent(f, depth + 1);
+		fputs("style=\"rounded,dashed\"; color=gray50; fontcolor=gray30;\n", f);
 		dot_machine(g, kids[i], depth + 1);
-		indent(g->f, depth);
-		fputs("}\n", g->f);
+		indent(f, depth);
+		fputs("}\n", f);
 	}
 }
 
@@ -577,7 +597,8 @@ dot_machine(struct graph *g, const struct machine *m, int depth)
 	if (g->has_end[m->id]) {
 		indent(f, depth);
 		fprintf(f, "%s [shape=doublecircle, style=filled, fillcolor=black, "
-			"label=\"\", width=0.12, tooltip=\"end\"];\n", node_id(m, NODE_END));
+			"label=\"\", width=0.12, tooltip=\"end\"];\n",
+			node_id(m, NODE_END));
 	}
 	for (i = 0; i < m->nstate; i++) {
 		const struct state *st = m->states[i];
@@ -586,12 +607,12 @@ dot_machine(struct graph *g, const struct machine *m, int depth)
 		indent(f, depth);
 		fprintf(f, "%s [label=", node_id(m, i));
 		dot_string(f, st->name);
-		fprintf(f, ", tooltip=\"%s\", shape=%s, style=\"%s%s\"", state_type_name[st->kind],
-			look[st->kind].shape, look[st->kind].style,
-			entered || failed ? ",filled" : "");
+		fprintf(f, ", tooltip=\"%s\", shape=%s, style=\"%s%s\"",
+			state_type_name[st->kind], look[st->kind].shape,
+			look[st->kind].style, entered || failed ? ",filled" : "");
 		if (failed)
-			fprintf(f, ", fillcolor=\"%s\", color=\"%s\", penwidth=2", COLOR_FAILED,
-				COLOR_FAILED_STROKE);
+			fprintf(f, ", fillcolor=\"%s\", color=\"%s\", penwidth=2",
+				COLOR_FAILED, COLOR_FAILED_STROKE);
 		else if (entered)
 			fprintf(f, ", fillcolor=\"%s\", color=\"%s\"", COLOR_ENTERED,
 				COLOR_ENTERED_STROKE);
@@ -605,11 +626,18 @@ dot_machine(struct graph *g, const struct machine *m, int depth)
 		dot_children(g, m->states[i], depth);
 }
 
+/* Where e leads: a node of its machine, or a branch's start marker. */
+static const char *
+edge_target(const struct gedge *e)
+{
+	return e->child ? node_id(e->child, NODE_START) : node_id(e->m, e->to);
+}
+
 static void
 dot_edge(struct graph *g, const struct gedge *e)
 {
 	FILE *f = g->f;
-	const char *to = e->child ? node_id(e->child, NODE_START) : node_id(e->m, e->to);
+	const char *to = edge_target(e);
 	const char *style = "solid", *color = "black";
 
 	switch (e->kind) {
@@ -674,6 +702,24 @@ dot_graph(struct graph *g)
 ** read as one. Newlines become <br>. Letters, digits, a few harmless signs
 ** and UTF-8 stay, except the characters JavaScript takes as line ends.
 */
+/*
+** The length of the UTF-8 character at s if JavaScript could take it as a
+** line end (U+0085, U+2028, U+2029) or it is the invisible U+FEFF, else 0.
+*/
+static size_t
+line_end(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == 0xc2 && u[1] == 0x85)
+		return 2;
+	if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+		return 3;
+	if (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
 static void
 mm_string(FILE *f, const char *s)
 {
@@ -681,14 +727,12 @@ mm_string(FILE *f, const char *s)
 	while (*s) {
 		unsigned char c = (unsigned char)*s;
 
+		size_t skip;
+
 		if (c >= 0x80) {
-			/* U+0085, U+2028, U+2029 end lines; U+FEFF is invisible. */
-			if ((c == 0xc2 && (unsigned char)s[1] == 0x85) ||
-			    (c == 0xe2 && (unsigned char)s[1] == 0x80 &&
-			     ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) ||
-			    (c == 0xef && (unsigned char)s[1] == 0xbb && (unsigned char)s[2] == 0xbf)) {
+			if ((skip = line_end(s)) > 0) {
 				fputc(' ', f);
-				s += c == 0xc2 ? 2 : 3;
+				s += skip;
 				continue;
 			}
 			fputc(c, f);
@@ -712,22 +756,12 @@ static void mm_machine(struct graph *g, const struct machine *m, int depth);
 static void
 mm_children(struct graph *g, const struct state *st, int depth)
 {
-	struct machine *const *kids = NULL;
-	int n = 0, i;
+	int n, i;
+	struct machine *const *kids = children(st, &n);
 
-	if (st->kind == STATE_PARALLEL) {
-		kids = st->parallel.branches;
-		n = st->parallel.nbranch;
-	} else if (st->kind == STATE_MAP && st->map.processor) {
-		kids = &st->map.processor;
-		n = 1;
-	}
 	for (i = 0; i < n; i++) {
-		const char *what = st->kind == STATE_MAP ? arena_printf("%s: items", st->name)
-			: arena_printf("%s: branch %d", st->name, i + 1);
-
 		fprintf(g->f, "%*ssubgraph m%d [", 4 * depth, "", kids[i]->id);
-		mm_string(g->f, what);
+		mm_string(g->f, child_title(st, i));
 		fprintf(g->f, "]\n%*sdirection TB\n", 4 * depth + 4, "");
 		mm_machine(g, kids[i], depth + 1);
 		fprintf(g->f, "%*send\n", 4 * depth, "");
@@ -781,7 +815,7 @@ mm_graph(struct graph *g)
 	}
 	for (i = 0; i < g->nedge; i++) {
 		const struct gedge *e = &g->edges[i];
-		const char *to = e->child ? node_id(e->child, NODE_START) : node_id(e->m, e->to);
+		const char *to = edge_target(e);
 		const char *arrow = e->kind == E_CATCH || e->kind == E_RETRY ? "-.->"
 			: e->kind == E_CHILD ? "-.-" : "-->";
 
@@ -799,11 +833,12 @@ mm_graph(struct graph *g)
 
 		for (j = 0; j < m->nstate; j++) {
 			if (g->failed[k][j])
-				fprintf(f, "    style %s fill:%s,stroke:%s,stroke-width:3px\n",
-					node_id(m, j), COLOR_FAILED, COLOR_FAILED_STROKE);
+				fprintf(f, "    style %s fill:%s,stroke:%s,"
+					"stroke-width:3px\n", node_id(m, j), COLOR_FAILED,
+					COLOR_FAILED_STROKE);
 			else if (g->entered[k][j])
-				fprintf(f, "    style %s fill:%s,stroke:%s\n", node_id(m, j),
-					COLOR_ENTERED, COLOR_ENTERED_STROKE);
+				fprintf(f, "    style %s fill:%s,stroke:%s\n",
+					node_id(m, j), COLOR_ENTERED, COLOR_ENTERED_STROKE);
 		}
 	}
 	for (i = 0; i < g->nedge; i++, link++)
