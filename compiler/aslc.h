@@ -684,6 +684,19 @@ const char *state_label(const struct state *st);
 */
 const char **s3_names(const struct program *prog, int *n);
 
+/* ---- graph.c: aslc graph ---- */
+
+enum graph_format { GRAPH_DOT, GRAPH_MERMAID };
+struct history;
+/*
+** Read an execution's history: JSON lines, one AWS HistoryEvent each
+** (GetExecutionHistory). A line that is not a JSON object is fatal.
+*/
+struct history *history_read(const char *file);
+/* Draw prog as DOT or Mermaid on f, with history h (or NULL) laid over it. */
+void graph_write(const struct program *prog, enum graph_format fmt,
+		 const struct history *h, FILE *f);
+
 /* ---- cc.c ---- */
 
 struct cc_options {

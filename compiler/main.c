@@ -6,6 +6,8 @@
 **	aslc --check order.asl.json	diagnostics only
 **	aslc run order.asl.json -- --input in.json
 **					compile in memory with libtcc and run
+**	aslc graph order.asl.json --format=svg -o order.svg
+**					draw the machine (graph.c)
 **
 ** Passes run in one place, in order: load, parse, check, lower, emit,
 ** cc (cc.c; tcc.c for --backend=tcc and aslc run; emit_llvm.c, which builds
@@ -18,10 +20,13 @@
 #include "aslrt.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void
@@ -30,12 +35,16 @@ usage(FILE *f)
 	fputs(
 "usage: aslc [options] FILE.asl.json [HANDLERS.c ...]\n"
 "       aslc run [options] FILE.asl.json [HANDLERS.c ...] [-- PROGRAM-OPTIONS]\n"
+"       aslc graph FILE.asl.json [--format=dot|mermaid|svg] [-o OUT]\n"
+"                  [--history HISTORY.jsonl]\n"
 "Compile an Amazon States Language state machine to a native executable.\n"
 "A definition named *.yaml or *.yml is read as YAML.\n"
 "C files (.c, .o, .a) after the definition hold Task handlers compiled\n"
 "in, in a table ASL_HANDLERS(...) (see aslrt.h).\n"
 "aslc run compiles in memory with libtcc and runs the program at once, as\n"
 "the executable would run with PROGRAM-OPTIONS; it exits with its status.\n"
+"aslc graph draws the machine (default DOT, on stdout; svg runs Graphviz's\n"
+"dot), with an execution's history (JSON lines of HistoryEvents) laid over.\n"
 "\n"
 "  -o FILE        write the output to FILE (default: the definition's name\n"
 "                 without .asl.json (.asl.yaml), or with .c for -S)\n"
@@ -109,6 +118,9 @@ struct options {
 	enum { BACKEND_CC, BACKEND_TCC, BACKEND_LLVM } backend;
 	bool emit_llvm;		/* --emit-llvm */
 	bool run;		/* aslc run */
+	bool graph;		/* aslc graph */
+	enum { FORMAT_DOT, FORMAT_MERMAID, FORMAT_SVG } format;	/* aslc graph */
+	const char *history;	/* aslc graph --history */
 	int nrun;		/* the program's options, after -- */
 	char **run_args;
 	struct cc_options cc;
@@ -131,6 +143,9 @@ parse_args(int argc, char **argv, struct options *o)
 	if (argc > 1 && strcmp(argv[1], "run") == 0) {
 		o->run = true;
 		o->backend = BACKEND_TCC;
+		i = 2;
+	} else if (argc > 1 && strcmp(argv[1], "graph") == 0) {
+		o->graph = true;
 		i = 2;
 	}
 	for (; i < argc; i++) {
@@ -160,6 +175,26 @@ parse_args(int argc, char **argv, struct options *o)
 				o->cc.cc = argv[++i];
 		} else if (strncmp(a, "-o", 2) == 0) {
 			o->out = a + 2;
+		} else if (o->graph && strncmp(a, "--format=", 9) == 0) {
+			if (strcmp(a + 9, "dot") == 0) {
+				o->format = FORMAT_DOT;
+			} else if (strcmp(a + 9, "mermaid") == 0) {
+				o->format = FORMAT_MERMAID;
+			} else if (strcmp(a + 9, "svg") == 0) {
+				o->format = FORMAT_SVG;
+			} else {
+				fprintf(stderr, "aslc: unknown graph format %s (dot, mermaid or svg)\n",
+					a + 9);
+				return 2;
+			}
+		} else if (o->graph && strcmp(a, "--history") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "aslc: %s needs an argument\n", a);
+				return 2;
+			}
+			o->history = argv[++i];
+		} else if (o->graph && strncmp(a, "--history=", 10) == 0) {
+			o->history = a + 10;
 		} else if (strncmp(a, "--backend=", 10) == 0) {
 			if (strcmp(a + 10, "tcc") == 0) {
 				o->backend = BACKEND_TCC;
@@ -218,6 +253,12 @@ parse_args(int argc, char **argv, struct options *o)
 	if (o->run && (o->out || o->emit_c || o->check || o->emit_llvm)) {
 		fprintf(stderr, "aslc: aslc run writes no file: -o, -S, --emit-llvm and --check "
 			"do not apply\n");
+		return 2;
+	}
+	if (o->graph && (o->emit_c || o->check || o->emit_llvm || o->cc.ninput ||
+			 o->backend != BACKEND_CC || o->cc.debug)) {
+		fprintf(stderr, "aslc: aslc graph draws the definition: -S, --check, -g, "
+			"--emit-llvm, --backend and handler files do not apply\n");
 		return 2;
 	}
 	if (o->emit_c && o->emit_llvm) {
@@ -319,6 +360,100 @@ check_output(const char *in, const char *out)
 	}
 }
 
+/* The first executable file named name in a directory of $PATH, or NULL. */
+static const char *
+find_program(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	struct stat st;
+
+	for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
+		const char *dir, *file;
+
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		dir = end == p ? "." : arena_strndup(p, (size_t)(end - p));
+		file = arena_printf("%s/%s", dir, name);
+		if (stat(file, &st) == 0 && S_ISREG(st.st_mode) && access(file, X_OK) == 0)
+			return file;
+	}
+	return NULL;
+}
+
+/*
+** --format=svg: the DOT through Graphviz's dot, which writes the SVG to out
+** (opened here, so that the messages about it are aslc's).
+*/
+static int
+draw_svg(const struct program *prog, const struct history *h, const char *out)
+{
+	const char *dot = find_program("dot");
+	int fds[2], fd = 1, st;
+	pid_t pid;
+	FILE *f;
+
+	if (!dot)
+		fatal("--format=svg needs Graphviz, and its dot is not on PATH: install it "
+		      "(apt-get install graphviz), or write --format=dot and render that");
+	if (strcmp(out, "-") != 0 && (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0)
+		fatal("cannot create %s: %s", out, strerror(errno));
+	if (pipe(fds) != 0)
+		fatal("cannot make a pipe: %s", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		fatal("cannot run %s: %s", dot, strerror(errno));
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		dup2(fd, 1);
+		close(fds[0]);
+		close(fds[1]);
+		execl(dot, "dot", "-Tsvg", (char *)NULL);
+		fprintf(stderr, "aslc: cannot run %s: %s\n", dot, strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	if (fd != 1)
+		close(fd);
+	/* If dot dies early, its exit status tells; not a SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	f = fdopen(fds[1], "w");
+	if (!f)
+		fatal("cannot write to %s: %s", dot, strerror(errno));
+	graph_write(prog, GRAPH_DOT, h, f);
+	fclose(f);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			fatal("cannot wait for %s: %s", dot, strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fatal("Graphviz's dot failed (%s %d)", WIFEXITED(st) ? "exit status" : "signal",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	return 0;
+}
+
+/* aslc graph: DOT or Mermaid to -o (default stdout), or SVG. */
+static int
+draw(const struct program *prog, const struct options *o)
+{
+	const struct history *h = o->history ? history_read(o->history) : NULL;
+	const char *out = o->out ? o->out : "-";
+	FILE *f;
+
+	check_output(o->file, out);
+	if (o->format == FORMAT_SVG)
+		return draw_svg(prog, h, out);
+	f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
+	if (!f)
+		fatal("cannot create %s: %s", out, strerror(errno));
+	graph_write(prog, o->format == FORMAT_MERMAID ? GRAPH_MERMAID : GRAPH_DOT, h, f);
+	if (fflush(f) != 0 || ferror(f))
+		fatal("cannot write %s: %s", out, strerror(errno));
+	if (f != stdout)
+		fclose(f);
+	return 0;
+}
+
 static int
 compile(struct options *o)
 {
@@ -344,6 +479,10 @@ compile(struct options *o)
 	if (o->dump)
 		lower_print(prog, stderr);
 	diag_summary();
+	if (o->graph) {
+		status = draw(prog, o);
+		goto done;
+	}
 	if (o->check)
 		goto done;
 	if (o->run) {

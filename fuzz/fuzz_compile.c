@@ -3,8 +3,9 @@
 ** compiler's passes.
 **
 ** Each input is a definition. It goes through everything `aslc -S` does:
-** load (jansson), parse, check, lower and the C emitter, whose output is
-** thrown away; no C compiler runs. Crashes, sanitizer reports, leaks and
+** load (jansson), parse, check, lower and the C emitter, then the drawings
+** of aslc graph (DOT and Mermaid); the output is thrown away and no C
+** compiler runs. Crashes, sanitizer reports, leaks and
 ** exits (fatal, die) are what the fuzzer looks for.
 **
 ** The passes keep state between calls that a single aslc run never has to
@@ -81,6 +82,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lower_program(prog);
 	diag_summary();
 	emitc_program(prog, &eo, devnull);
+	/* aslc graph: every name goes through both escapers. */
+	graph_write(prog, GRAPH_DOT, NULL, devnull);
+	graph_write(prog, GRAPH_MERMAID, NULL, devnull);
 	fflush(devnull);
 out:
 	parse_free(prog);

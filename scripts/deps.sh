@@ -9,10 +9,11 @@
 # without it aslc builds and says the backend is unavailable).
 # Tests: clang and tcc (the generated C must compile cleanly under gcc,
 # clang and tcc), valgrind, and python3 for the conformance runner, procps
-# (pgrep) for the tests.
+# (pgrep) for the tests, graphviz (dot: aslc graph --format=svg, and the
+# tests render every drawing with it).
 set -eu
 
-PACKAGES="gcc make pkg-config libjansson-dev libyaml-dev clang tcc libtcc-dev llvm-15-dev valgrind python3 procps"
+PACKAGES="gcc make pkg-config libjansson-dev libyaml-dev clang tcc libtcc-dev llvm-15-dev valgrind python3 procps graphviz"
 
 missing=""
 for p in $PACKAGES; do

@@ -780,5 +780,165 @@ t_backend_llvm_errors() {
 check "--backend=llvm: handler errors are the user's; the object is removed" t_backend_llvm_errors
 fi
 
+# ---- aslc graph ----
+GRAPH=tests/graph
+ORDER=examples/order/order.asl.json
+have_dot() { command -v dot >/dev/null 2>&1; }
+have_dot || echo "note: Graphviz (dot) is not installed: the graph render checks are skipped"
+
+t_graph_usage() {
+	status 0 "$ASLC" --help && contains "$TMP/out" "aslc graph" &&
+	status 0 "$ASLC" graph $HELLO && contains "$TMP/out" "^digraph aslc {" && empty "$TMP/err" &&
+	status 2 "$ASLC" graph --format=png $HELLO && contains "$TMP/err" "unknown graph format png" &&
+	status 2 "$ASLC" graph -S $HELLO && contains "$TMP/err" "do not apply" &&
+	status 2 "$ASLC" graph $HELLO --history && contains "$TMP/err" "needs an argument" &&
+	status 2 "$ASLC" --format=dot $HELLO && contains "$TMP/err" "unknown option" &&
+	status 1 "$ASLC" graph tests/errors/next-unknown.asl.json &&
+	contains "$TMP/err" "aslc: 3 errors" && empty "$TMP/out" &&
+	status 2 "$ASLC" graph $HELLO -o $HELLO && contains "$TMP/err" "is the definition itself" &&
+	status 0 "$ASLC" graph $HELLO -o "$TMP/hello.dot" && empty "$TMP/out" &&
+	contains "$TMP/hello.dot" 'm0_s0 \[label="Greet"' &&
+	printf 'StartAt: A\nStates: {A: {Type: Pass, Next: B}, B: {Type: Succeed}}\n' >"$TMP/g.asl.yaml" &&
+	status 0 "$ASLC" graph --format=mermaid "$TMP/g.asl.yaml" &&
+	contains "$TMP/out" 'm0_s0 --> m0_s1'
+}
+check "aslc graph: usage, errors, -o, YAML" t_graph_usage
+
+# Every example's DOT renders with Graphviz.
+t_graph_dot_examples() {
+	have_dot || return 0
+	for def in examples/*/*.asl.json $GRAPH/*.asl.json; do
+		status 0 "$ASLC" graph "$def" -o "$TMP/ex.dot" &&
+		dot -Tsvg "$TMP/ex.dot" -o "$TMP/ex.svg" &&
+		contains "$TMP/ex.svg" "<svg" || { echo "  for $def"; return 1; }
+	done
+}
+check "aslc graph: the DOT of every example renders with dot" t_graph_dot_examples
+
+# Mermaid: no parser is packaged for Debian, so the checks are structural;
+# with mmdc (mermaid-cli) on PATH the output is rendered too.
+t_graph_mermaid() {
+	status 0 "$ASLC" graph --format=mermaid $ORDER && cp "$TMP/out" "$TMP/order.mmd" &&
+	head -1 "$TMP/order.mmd" | grep -qx "flowchart TB" &&
+	for id in m0_s0 m0_s1 m0_s2 m0_s3 m0_s4 m0_s5 m0_s6 m0_s7 m0_s8 m1_s0 m2_s0 m3_s0 \
+			m3_s1 m3_s2; do
+		contains "$TMP/order.mmd" "^ *$id[[({/]" || return 1
+	done &&
+	contains "$TMP/order.mmd" '^    subgraph m1 \["ValidateOrder: branch 1"\]$' &&
+	contains "$TMP/order.mmd" '^    subgraph m3 \["ValidateOrder: branch 3"\]$' &&
+	contains "$TMP/order.mmd" 'm3_s0 -->|"$.card matches #34;\*-\*-\*-\*#34;"| m3_s1' &&
+	contains "$TMP/order.mmd" 'm0_s2 -.->|"Catch States.ALL"| m0_s7' &&
+	contains "$TMP/order.mmd" 'm0_s1 -.->|"Retry InventoryBusy ×3"| m0_s1' &&
+	status 0 "$ASLC" graph --format=mermaid $GRAPH/hostile.asl.json &&
+	contains "$TMP/out" '^        subgraph m2 \["inner #34;P#34;: branch 1"\]$' &&
+	if command -v mmdc >/dev/null 2>&1; then
+		for f in "$TMP/order.mmd" "$TMP/out"; do
+			mmdc -q -i "$f" -o "$TMP/mmd.svg" || return 1
+		done
+	else
+		echo "note: mmdc (mermaid-cli) is not installed: Mermaid output is not rendered"
+	fi
+}
+check "aslc graph --format=mermaid" t_graph_mermaid
+
+# State names that try to close the label, open HTML, a comment, a
+# directive or another edge stay inside their labels.
+t_graph_hostile() {
+	status 0 "$ASLC" graph --format=mermaid $GRAPH/hostile.asl.json &&
+	python3 - "$TMP/out" <<'PY' &&
+import re, sys
+ok = re.compile(r"""^(flowchart\ TB
+|\ \ \ \ classDef\ \w+\ [\w:\#,-]+
+|\ *m\d+_(s\d+|start|end)(\[|\(|\{|\[/|\(\[|\{\{|\[\[|\[\(|\(\(|\(\(\()"[^"]*"
+	(\]|\)|\}|/\]|\]\)|\}\}|\]\]|\)\]|\)\)|\)\)\))(:::\w+)?
+|\ *subgraph\ m\d+\ \["[^"]*"\]
+|\ *direction\ TB
+|\ *end
+|\ \ \ \ class\ [\w,]+\ marker
+|\ \ \ \ m\d+_\w+\ (-->|-\.->|-\.-)(\|"[^"]*"\|)?\ m\d+_\w+
+|\ \ \ \ (style|linkStyle)\ \S+\ [\w:\#,.-]+
+)$""", re.X)
+text = open(sys.argv[1], encoding="utf-8").read()
+for n, line in enumerate(text.split("\n")[:-1], 1):
+    assert ok.match(line), (n, line)
+    assert "%%" not in line and "\u2028" not in line, (n, line)
+    assert "<" not in line.replace("<br>", ""), (n, line)
+PY
+	{ have_dot || return 0; } &&
+	status 0 "$ASLC" graph $GRAPH/hostile.asl.json -o "$TMP/hostile.dot" &&
+	dot -Tjson "$TMP/hostile.dot" -o "$TMP/hostile.json" &&
+	python3 - $GRAPH/hostile.asl.json "$TMP/hostile.json" <<'PY'
+import json, re, sys
+names = []
+def walk(m):
+    for name, st in m["States"].items():
+        names.append(name)
+        for b in st.get("Branches", []):
+            walk(b)
+        if "ItemProcessor" in st:
+            walk(st["ItemProcessor"])
+walk(json.load(open(sys.argv[1], encoding="utf-8")))
+g = json.load(open(sys.argv[2], encoding="utf-8"))
+labels = []
+for o in g["objects"]:
+    assert re.fullmatch(r"cluster_m\d+|m\d+_(s\d+|start|end)", o["name"]), o["name"]
+    if re.fullmatch(r"m\d+_s\d+", o["name"]):
+        # dot -Tjson keeps the label's escapes, \\ and \n.
+        labels.append(re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1),
+                             o["label"]))
+assert sorted(labels) == sorted(names), (labels, names)
+PY
+}
+check "aslc graph: hostile state names stay in their labels" t_graph_hostile
+
+# The history of a failed order (tests/graph/order-history.jsonl): states
+# entered are green, the Fail state red, the edges taken bold.
+t_graph_history() {
+	H=$GRAPH/order-history.jsonl
+	status 0 "$ASLC" graph $ORDER --history $H && cp "$TMP/out" "$TMP/h.dot" &&
+	contains "$TMP/h.dot" '^	m0_s2 \[label="ChargePayment".*fillcolor="#c8e6c9"' &&
+	contains "$TMP/h.dot" '^		m3_s1 \[label="CardLooksValid".*fillcolor="#c8e6c9"' &&
+	contains "$TMP/h.dot" '^	m0_s8 \[label="OrderFailed".*fillcolor="#ffcdd2"' &&
+	! grep -q '^	m0_s3 .*fillcolor' "$TMP/h.dot" &&
+	! grep -q '^		m3_s2 .*fillcolor' "$TMP/h.dot" &&
+	contains "$TMP/h.dot" '^	m0_s2 -> m0_s7 \[style=dashed, color="#2e7d32".*penwidth=2.5' &&
+	contains "$TMP/h.dot" '^	m0_s1 -> m0_s2 .*penwidth=2.5' &&
+	! grep -q '^	m0_s2 -> m0_s3 .*penwidth' "$TMP/h.dot" &&
+	! grep -q '^	m3_s0 -> m3_s2 .*penwidth' "$TMP/h.dot" &&
+	status 0 "$ASLC" graph --format=mermaid $ORDER --history=$H &&
+	contains "$TMP/out" '^    style m0_s8 fill:#ffcdd2' &&
+	contains "$TMP/out" '^    style m0_s7 fill:#c8e6c9' &&
+	! grep -q 'style m0_s3 ' "$TMP/out" &&
+	contains "$TMP/out" '^    linkStyle [0-9]* stroke:#2e7d32' &&
+	printf '%s\n' \
+		'{"type":"ExecutionStarted","id":1,"previousEventId":0}' \
+		'{"type":"PassStateEntered","id":2,"previousEventId":1,"stateEnteredEventDetails":{"name":"Greet"}}' \
+		'{"type":"ExecutionFailed","id":3,"previousEventId":2,"executionFailedEventDetails":{"error":"X"}}' \
+		>"$TMP/h1.jsonl" &&
+	status 0 "$ASLC" graph $HELLO --history "$TMP/h1.jsonl" &&
+	contains "$TMP/out" 'm0_s0 \[label="Greet".*fillcolor="#ffcdd2"' &&
+	printf '{"type":"ExecutionStarted","id":1}\n[1, 2\n' >"$TMP/bad.jsonl" &&
+	status 2 "$ASLC" graph $HELLO --history "$TMP/bad.jsonl" &&
+	contains "$TMP/err" "bad.jsonl:2: not a JSON line" &&
+	printf '{"id":1}\n' >"$TMP/bad.jsonl" &&
+	status 2 "$ASLC" graph $HELLO --history "$TMP/bad.jsonl" &&
+	contains "$TMP/err" 'bad.jsonl:1: a history event needs a "type"' &&
+	status 2 "$ASLC" graph $HELLO --history "$TMP/missing.jsonl" &&
+	contains "$TMP/err" "cannot open"
+}
+check "aslc graph --history colours the execution" t_graph_history
+
+t_graph_svg() {
+	mkdir -p "$TMP/nodot" &&
+	status 2 env PATH="$TMP/nodot" "$ASLC" graph --format=svg $ORDER &&
+	contains "$TMP/err" "needs Graphviz" && contains "$TMP/err" "apt-get install graphviz" &&
+	empty "$TMP/out" &&
+	{ have_dot || return 0; } &&
+	status 0 "$ASLC" graph --format=svg $ORDER -o "$TMP/order.svg" && empty "$TMP/out" &&
+	contains "$TMP/order.svg" "<svg" && contains "$TMP/order.svg" ">ChargePayment<" &&
+	status 0 "$ASLC" graph --format=svg $HELLO && contains "$TMP/out" ">Greet<"
+}
+check "aslc graph --format=svg runs Graphviz, or says it is needed" t_graph_svg
+
 echo "$checks checks, $failures failed"
 [ $failures -eq 0 ]
