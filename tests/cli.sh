@@ -670,6 +670,54 @@ order_as_cc() {
 	done
 }
 
+# ---- history and trace ----
+# The history's timestamps are the execution's logical time: a retry's
+# back-off shows between a failed attempt and the next (1 s, then 2 s).
+t_history_backoff() {
+	"$ASLC" -O0 examples/order/order.asl.json examples/order/handlers.c -o "$TMP/order-h" &&
+	(cd examples/order && ORDER_LOG=/dev/null $RUNWRAP "$TMP/order-h" --clock=virtual \
+		--input cases/gateway-timeout-then-success/input.json --history "$TMP/h.jsonl") \
+		>"$TMP/out" 2>"$TMP/err" &&
+	python3 - "$TMP/h.jsonl" >"$TMP/gaps" <<'PY' &&
+import json, sys
+from datetime import datetime
+ev = [json.loads(l) for l in open(sys.argv[1])]
+t = lambda e: datetime.strptime(e["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+for a, b in zip(ev, ev[1:]):
+    if a["type"] == "LambdaFunctionFailed":
+        print(b["type"], round(t(b) - t(a)))
+PY
+	contains "$TMP/gaps" "^LambdaFunctionScheduled 1$" &&
+	contains "$TMP/gaps" "^LambdaFunctionScheduled 2$"
+}
+check "history: a retry's back-off shows in the timestamps" t_history_backoff
+
+t_history_options() {
+	status 0 $RUNWRAP "$TMP/hello" --input-json '{"name":"h"}' --history - &&
+	contains "$TMP/err" '"type":"ExecutionSucceeded","id":10' &&
+	status 0 $RUNWRAP "$TMP/hello" --input-json '{"name":"h"}' --history "$TMP/h2.jsonl" \
+		--history-max 3 &&
+	[ "$(wc -l <"$TMP/h2.jsonl")" -eq 3 ] &&
+	contains "$TMP/err" "the history stops at 3 events (--history-max); 7 more were not written" &&
+	status 2 $RUNWRAP "$TMP/hello" --input-json '{}' --history "$TMP/no/such/dir/h" &&
+	contains "$TMP/err" "cannot write the history to" &&
+	status 2 $RUNWRAP "$TMP/hello" --history-max 0 && contains "$TMP/err" "above 0"
+}
+check "history: --history -, --history-max, an unwritable file" t_history_options
+
+t_trace() {
+	(cd examples/order && ORDER_LOG=/dev/null $RUNWRAP "$TMP/order-h" --clock=virtual \
+		--max-threads 1 --trace --input cases/payment-declined/input.json) >"$TMP/out" 2>"$TMP/err"
+	contains "$TMP/err" '^order-h:   ValidateLines (Task) [0-9.]* ms, succeeded$' &&
+	contains "$TMP/err" '^order-h: ChargePayment (Task) [0-9.]* ms, caught PaymentDeclined$' &&
+	contains "$TMP/err" '^order-h: OrderFailed (Fail) [0-9.]* ms, failed: OrderFailed: Order could not be completed' &&
+	! grep -q "$(printf '\033')" "$TMP/err" &&
+	(cd examples/order && ORDER_LOG=/dev/null $RUNWRAP "$TMP/order-h" --clock=virtual \
+		--trace --input cases/gateway-timeout-then-success/input.json) >"$TMP/out" 2>"$TMP/err"
+	contains "$TMP/err" '^order-h: ChargePayment (Task) 3.00 s, 3 attempts, succeeded$'
+}
+check "--trace: a line per state, attempts and outcome" t_trace
+
 # ---- backends: --backend=tcc (libtcc) and aslc run ----
 # A sanitizer build of aslc refuses the tcc backend (its runtime needs the
 # sanitizer libraries, which tcc cannot link); these checks are skipped.
