@@ -49,8 +49,7 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	   const struct cc_options *opt)
 {
 	(void)prog, (void)lo, (void)out, (void)opt;
-	fatal("the llvm backend is not available: this aslc was built without LLVM "
-	      "(install llvm-15-dev, e.g. with `make deps`, and rebuild)");
+	die("llvm_build without LLVM: main.c checks llvm_available first");
 }
 
 #else

@@ -124,14 +124,17 @@ aslp_event_aside(asl_ctx *ctx, const char *type, json_t *details)
 json_t *
 aslp_event_text(asl_ctx *ctx, json_t *v)
 {
-	/* Compact JSON, as the service writes every value but the execution's input. */
+	/*
+	** Compact JSON, as the service writes every value but the execution's
+	** input. asl_dumps writes valid UTF-8: it need not be checked again.
+	*/
 	char *text = v ? asl_dumps(v) : NULL;
 	json_t *s;
 
 	(void)ctx;
 	if (!text)
 		return json_string("null");
-	s = json_string(text);
+	s = json_stringn_nocheck(text, strlen(text));
 	free(text);
 	return s ? s : json_string("");
 }

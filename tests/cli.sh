@@ -718,6 +718,17 @@ t_trace() {
 }
 check "--trace: a line per state, attempts and outcome" t_trace
 
+# Names from the definition reach the terminal only as text on one line.
+t_trace_names() {
+	printf '{"StartAt":"a\\nb\\u001b[2J","States":{"a\\nb\\u001b[2J":{"Type":"Pass","End":true}}}' \
+		>"$TMP/tnames.asl.json" &&
+	"$ASLC" -O0 "$TMP/tnames.asl.json" -o "$TMP/tnames" &&
+	status 0 $RUNWRAP "$TMP/tnames" --trace --input-json '{}' &&
+	contains "$TMP/err" '^tnames: a\\nb?\[2J (Pass) [0-9.]* ms, succeeded$' &&
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] && ! grep -q "$(printf '\033')" "$TMP/err"
+}
+check "--trace: control characters in names are escaped" t_trace_names
+
 # ---- backends: --backend=tcc (libtcc) and aslc run ----
 # A sanitizer build of aslc refuses the tcc backend (its runtime needs the
 # sanitizer libraries, which tcc cannot link); these checks are skipped.

@@ -3,6 +3,8 @@
 **
 **	jsoneq EXPECTED ACTUAL		exit 0 if equal, 1 if not (with the
 **					first difference on stderr), 2 on error
+**	jsoneq --lines EXPECTED ACTUAL	ACTUAL is JSON lines (a history),
+**					compared as the array of its lines
 **
 ** Object key order is ignored, numbers compare by value (1 == 1.0, but
 ** true != 1), strings exactly. In EXPECTED, the string "<any>" matches any
@@ -94,16 +96,51 @@ equal(json_t *e, json_t *a, char *where, size_t size)
 	}
 }
 
+/* The JSON lines of file as an array; NULL (with err) if one is not JSON. */
+static json_t *
+load_lines(const char *file, json_error_t *err)
+{
+	FILE *f = fopen(file, "r");
+	json_t *a = json_array(), *v;
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+
+	if (!f) {
+		snprintf(err->text, sizeof err->text, "cannot open it");
+		json_decref(a);
+		return NULL;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		n++;
+		v = json_loads(line, JSON_DECODE_ANY | JSON_ALLOW_NUL, err);
+		if (!v) {
+			snprintf(err->text, sizeof err->text, "line %d is not JSON", n);
+			json_decref(a);
+			a = NULL;
+			break;
+		}
+		json_array_append_new(a, v);
+	}
+	free(line);
+	fclose(f);
+	return a;
+}
+
 int
 main(int argc, char **argv)
 {
 	json_error_t err;
 	json_t *e, *a;
 	char where[4096] = "$";
-	bool ok;
+	bool ok, lines = argc == 4 && strcmp(argv[1], "--lines") == 0;
 
+	if (lines) {
+		argv++;
+		argc--;
+	}
 	if (argc != 3) {
-		fputs("usage: jsoneq EXPECTED ACTUAL\n", stderr);
+		fputs("usage: jsoneq [--lines] EXPECTED ACTUAL\n", stderr);
 		return 2;
 	}
 	e = json_load_file(argv[1], JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
@@ -111,7 +148,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "jsoneq: %s: %s\n", argv[1], err.text);
 		return 2;
 	}
-	a = json_load_file(argv[2], JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	a = lines ? load_lines(argv[2], &err) :
+		json_load_file(argv[2], JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
 	if (!a) {
 		fprintf(stderr, "jsoneq: %s is not JSON: %s\n", argv[2], err.text);
 		json_decref(e);

@@ -42,9 +42,8 @@ run() {
 		failures=$((failures + 1)); return
 	fi
 	# The history, as the service records it for the same task results.
-	if [ -n "${HIST:-}" ] && ! { echo '['; paste -sd, "$TMP/history.jsonl"; echo ']'; } \
-		>"$TMP/history.json" || { [ -n "${HIST:-}" ] &&
-		! "$JSONEQ" "$DIR/cases/$c/history.json" "$TMP/history.json" 2>"$TMP/why"; }; then
+	if [ -n "${HIST:-}" ] &&
+	   ! "$JSONEQ" --lines "$DIR/cases/$c/history.json" "$TMP/history.jsonl" 2>"$TMP/why"; then
 		echo "FAIL: $c ($how): the history differs"; cat "$TMP/why" "$TMP/history.jsonl"
 		failures=$((failures + 1)); return
 	fi
