@@ -65,6 +65,7 @@ write_event(struct aslp_history *h, long id, long prev, int64_t ns, const char *
 {
 	char ts[64], key[96], *text;
 	json_t *e;
+	size_t n;
 
 	if (h->max && h->written >= h->max) {
 		h->dropped++;
@@ -83,7 +84,9 @@ write_event(struct aslp_history *h, long id, long prev, int64_t ns, const char *
 		h->failed = true;
 		return;
 	}
-	if (fprintf(h->f, "%s\n", text) < 0)
+	n = strlen(text);
+	text[n] = '\n';	/* asl_dumps' NUL: the line is written whole */
+	if (fwrite(text, 1, n + 1, h->f) != n + 1)
 		h->failed = true;
 	free(text);
 	h->written++;
