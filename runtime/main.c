@@ -2,7 +2,7 @@
 ** main.c - the command line of a generated executable.
 **
 **	./order < input.json		output JSON on stdout, exit 0
-**	./order --result ...		{"status":...} for test harnesses
+**	./order --result ...		DescribeExecution's fields, for harnesses
 **
 ** Exit status: 0 the execution succeeded; 1 it failed or timed out (error
 ** and cause on stderr); 2 bad usage, input that is not JSON, or a Task
@@ -57,9 +57,10 @@ usage(FILE *f, const asl_program *prog)
 "\n"
 "  --input FILE           read the execution input from FILE (- for stdin)\n"
 "  --input-json TEXT      use TEXT as the execution input\n"
-"  --result               print one JSON object instead of the output:\n"
-"                         {\"status\":\"SUCCEEDED\",\"output\":...} or\n"
-"                         {\"status\":\"FAILED\",\"error\":...,\"cause\":...}\n"
+"  --result               print one JSON object instead of the output, with\n"
+"                         DescribeExecution's fields: executionArn, name,\n"
+"                         status, startDate, stopDate, input, and output\n"
+"                         or error and cause (input and output as JSON)\n"
 "  --clock=real|virtual   virtual: Wait states return at once, while $$ times\n"
 "                         still advance as if they had waited (default real)\n"
 "  --bind NAME=CMD        run CMD (with /bin/sh -c) for the Task states whose\n"
@@ -516,13 +517,44 @@ put_text(FILE *f, const char *s)
 	}
 }
 
-static void
-print_result(asl_ctx *ctx, json_t *output, bool as_result)
+/*
+** --result: the fields of DescribeExecution, in its order, with the input
+** and output as JSON values (the service gives them as JSON text).
+*/
+static json_t *
+describe_execution(asl_ctx *ctx, json_t *output, int64_t stop_ns)
 {
 	static const char *const status[] = {
 		"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
 	};
+	const struct aslp_exec *x = ctx->exec;
+	char start[64], stop[64];
+	json_t *r;
+
+	aslp_format_time(start, sizeof start, x->start.sec * 1000000000 + x->start.nsec);
+	aslp_format_time(stop, sizeof stop, stop_ns);
+	r = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "executionArn", x->arn,
+		      "stateMachineArn", x->sm_arn, "name", x->name,
+		      "status", status[ctx->status], "startDate", start, "stopDate", stop,
+		      "input", x->input);
+	if (!r)
+		return NULL;
+	if (ctx->status == ASLP_SUCCEEDED) {
+		json_object_set(r, "output", output);
+	} else {
+		if (ctx->error)
+			json_object_set_new(r, "error", json_string(ctx->error));
+		if (ctx->cause)
+			json_object_set_new(r, "cause", json_string(ctx->cause));
+	}
+	return r;
+}
+
+static void
+print_result(asl_ctx *ctx, json_t *output, bool as_result, int64_t stop_ns)
+{
 	char *text;
+	json_t *r;
 
 	if (!as_result) {
 		if (ctx->status == ASLP_SUCCEEDED) {
@@ -544,28 +576,14 @@ print_result(asl_ctx *ctx, json_t *output, bool as_result)
 		}
 		return;
 	}
-	{
-		json_t *r = json_object();
-
-		if (!r) {
-			fprintf(stderr, "%s: out of memory\n", progname);
-			return;
-		}
-		json_object_set_new(r, "status", json_string(status[ctx->status]));
-		if (ctx->status == ASLP_SUCCEEDED) {
-			json_object_set(r, "output", output);
-		} else {
-			if (ctx->error)
-				json_object_set_new(r, "error", json_string(ctx->error));
-			if (ctx->cause)
-				json_object_set_new(r, "cause", json_string(ctx->cause));
-		}
-		text = asl_dumps(r);
-		if (text)
-			printf("%s\n", text);
-		free(text);
-		json_decref(r);
-	}
+	r = describe_execution(ctx, output, stop_ns);
+	text = r ? asl_dumps(r) : NULL;
+	if (text)
+		printf("%s\n", text);
+	else
+		fprintf(stderr, "%s: out of memory\n", progname);
+	free(text);
+	json_decref(r);
 }
 
 /*
@@ -760,7 +778,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 		aslp_trace(&ctx, false);
 	execution_ended(&ctx, io);
 	fflush(stderr);
-	print_result(&ctx, io, o.result);
+	print_result(&ctx, io, o.result, aslp_now_ns(&ctx));
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "%s: cannot write the output: %s\n", progname,
 			strerror(errno));

@@ -40,6 +40,9 @@ status() {
 contains() { grep -q -- "$2" "$1" || { echo "$1 does not contain '$2':"; cat "$1"; return 1; }; }
 empty() { [ ! -s "$1" ] || { echo "$1 is not empty:"; cat "$1"; return 1; }; }
 same() { cmp -s "$1" "$2" || { echo "$1 and $2 differ"; diff "$1" "$2" | head; return 1; }; }
+# undated FILE: a --result line without its startDate and stopDate, which
+# differ between two runs, into FILE.undated.
+undated() { sed -E 's/"startDate":"[^"]*","stopDate":"[^"]*",//' "$1" >"$1.undated"; }
 
 HELLO=examples/hello/hello.asl.json
 
@@ -151,15 +154,38 @@ t_exe_io() {
 	status 0 sh -c "echo '{\"name\":\"C2\"}' | $RUNWRAP $TMP/hello --input -" &&
 	contains "$TMP/out" '"name":"C2"' &&
 	status 0 sh -c "$RUNWRAP $TMP/hello --result --input-json '{\"name\":\"D\",\"excited\":1}'" &&
-	contains "$TMP/out" '^{"status":"SUCCEEDED","output":{"greeting":"Hello","name":"D","tone":"calm"}}$'
+	contains "$TMP/out" '"status":"SUCCEEDED",.*"input":{"name":"D","excited":1},"output":{"greeting":"Hello","name":"D","tone":"calm"}}$'
 }
 check "executable: input from stdin, --input, --input-json; --result" t_exe_io
+
+# --result carries DescribeExecution's fields; under --clock=virtual the
+# stopDate is the logical end: 90 s of Wait after the startDate.
+t_result_describes() {
+	printf '{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":90,"Next":"F"},
+	  "F":{"Type":"Fail","Error":"Late","Cause":"too slow"}}}' >"$TMP/late.asl.json" &&
+	"$ASLC" -O0 "$TMP/late.asl.json" -o "$TMP/late" &&
+	status 1 $RUNWRAP "$TMP/late" --result --clock=virtual --name run-1 --region eu-west-1 \
+		--account 111122223333 --input-json '{"n": [1, 2]}' &&
+	python3 - "$TMP/out" <<'PY'
+import datetime, json, sys
+r = json.load(open(sys.argv[1]))
+assert list(r) == ["executionArn", "stateMachineArn", "name", "status", "startDate",
+                   "stopDate", "input", "error", "cause"], list(r)
+assert r["executionArn"] == "arn:aws:states:eu-west-1:111122223333:execution:late:run-1", r
+assert r["stateMachineArn"] == "arn:aws:states:eu-west-1:111122223333:stateMachine:late", r
+assert (r["name"], r["status"], r["input"]) == ("run-1", "FAILED", {"n": [1, 2]}), r
+assert (r["error"], r["cause"]) == ("Late", "too slow"), r
+t = [datetime.datetime.strptime(r[k], "%Y-%m-%dT%H:%M:%S.%fZ") for k in ("startDate", "stopDate")]
+assert 90 <= (t[1] - t[0]).total_seconds() < 91, r
+PY
+}
+check "--result: the DescribeExecution fields, the stopDate on the logical clock" t_result_describes
 
 t_exe_failures() {
 	status 1 $RUNWRAP "$TMP/hello" --input-json '{}' && empty "$TMP/out" &&
 	contains "$TMP/err" 'execution failed in state "Greet": States.Runtime: An error occurred' &&
 	status 1 $RUNWRAP "$TMP/hello" --result --input-json '{}' &&
-	contains "$TMP/out" '^{"status":"FAILED","error":"States.Runtime","cause":' &&
+	contains "$TMP/out" '"status":"FAILED",.*"input":{},"error":"States.Runtime","cause":' &&
 	status 2 $RUNWRAP "$TMP/hello" --input-json '{"name": ' && contains "$TMP/err" "is not JSON" &&
 	status 2 $RUNWRAP "$TMP/hello" --input "$TMP/none.json" && contains "$TMP/err" "cannot open" &&
 	status 2 $RUNWRAP "$TMP/hello" --bogus && contains "$TMP/err" "unknown option '--bogus'" &&
@@ -628,8 +654,10 @@ yaml_twin() {
 	[ -n "${3:-}" ] || return 0
 	status 0 "$ASLC" -O0 "$1" -o "$TMP/yaml" &&
 	status 0 "$ASLC" -O0 "$2" -o "$TMP/json" &&
-	status 0 $RUNWRAP "$TMP/json" --result --input "$3" && cp "$TMP/out" "$TMP/json.out" &&
-	status 0 $RUNWRAP "$TMP/yaml" --result --input "$3" && same "$TMP/json.out" "$TMP/out" &&
+	status 0 $RUNWRAP "$TMP/json" --result --name x --input "$3" && undated "$TMP/out" &&
+	cp "$TMP/out.undated" "$TMP/json.out" &&
+	status 0 $RUNWRAP "$TMP/yaml" --result --name x --input "$3" && undated "$TMP/out" &&
+	same "$TMP/json.out" "$TMP/out.undated" &&
 	contains "$TMP/out" '"status":"SUCCEEDED"'
 }
 
@@ -661,10 +689,11 @@ order_as_cc() {
 	for c in examples/order/cases/*/; do
 		for exe in order-$1 order-cc; do
 			(cd examples/order && ORDER_LOG="$TMP/$exe.log" $RUNWRAP "$TMP/$exe" --result \
-				--clock=virtual --max-threads 1 --input "cases/$(basename "$c")/input.json") \
+				--clock=virtual --max-threads 1 --name c --input "cases/$(basename "$c")/input.json") \
 				>"$TMP/$exe.out" 2>&1
+			undated "$TMP/$exe.out"
 		done
-		same "$TMP/order-cc.out" "$TMP/order-$1.out" &&
+		same "$TMP/order-cc.out.undated" "$TMP/order-$1.out.undated" &&
 		same "$TMP/order-cc.log" "$TMP/order-$1.log" || return 1
 		rm -f "$TMP/order-cc.log" "$TMP/order-$1.log"
 	done

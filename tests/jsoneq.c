@@ -5,6 +5,8 @@
 **					first difference on stderr), 2 on error
 **	jsoneq --lines EXPECTED ACTUAL	ACTUAL is JSON lines (a history),
 **					compared as the array of its lines
+**	jsoneq --present K1,K2 E A	the top-level keys K1, K2 must be in
+**					A; compared only where E has them
 **
 ** Object key order is ignored, numbers compare by value (1 == 1.0, but
 ** true != 1), strings exactly. In EXPECTED, the string "<any>" matches any
@@ -127,20 +129,51 @@ load_lines(const char *file, json_error_t *err)
 	return a;
 }
 
+/*
+** --present KEYS: each top-level key of the comma-separated list must be
+** in the actual object; it is compared only where EXPECTED has it too.
+*/
+static bool
+present(json_t *e, json_t *a, const char *keys, char *where, size_t size)
+{
+	char key[256];
+	size_t n;
+
+	while (*keys) {
+		n = strcspn(keys, ",");
+		snprintf(key, sizeof key, "%.*s", (int)n, keys);
+		keys += n + (keys[n] == ',');
+		if (!json_is_object(a) || !json_object_get(a, key)) {
+			snprintf(where, size, "$.%s (missing)", key);
+			return false;
+		}
+		if (!json_object_get(e, key))
+			json_object_del(a, key);
+	}
+	return true;
+}
+
 int
 main(int argc, char **argv)
 {
 	json_error_t err;
 	json_t *e, *a;
 	char where[4096] = "$";
-	bool ok, lines = argc == 4 && strcmp(argv[1], "--lines") == 0;
+	const char *keys = NULL;
+	bool ok, lines = false;
 
-	if (lines) {
-		argv++;
-		argc--;
+	for (; argc > 3 && argv[1][0] == '-'; argc--, argv++) {
+		if (strcmp(argv[1], "--lines") == 0) {
+			lines = true;
+		} else if (strcmp(argv[1], "--present") == 0 && argc > 4) {
+			keys = argv[2];
+			argc--, argv++;
+		} else {
+			break;
+		}
 	}
 	if (argc != 3) {
-		fputs("usage: jsoneq [--lines] EXPECTED ACTUAL\n", stderr);
+		fputs("usage: jsoneq [--lines] [--present KEY,...] EXPECTED ACTUAL\n", stderr);
 		return 2;
 	}
 	e = json_load_file(argv[1], JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
@@ -155,7 +188,8 @@ main(int argc, char **argv)
 		json_decref(e);
 		return 1;
 	}
-	ok = equal(e, a, where, sizeof where);
+	ok = (!keys || present(e, a, keys, where, sizeof where)) &&
+	     equal(e, a, where, sizeof where);
 	if (!ok)
 		fprintf(stderr, "jsoneq: documents differ at %s\n", where);
 	json_decref(e);

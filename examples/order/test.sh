@@ -32,7 +32,7 @@ run() {
 	shift 3
 	runs=$((runs + 1))
 	: >"$TMP/log"
-	(cd "$DIR" && ORDER_LOG="$TMP/log" $RUNWRAP "$exe" --result --clock=virtual \
+	(cd "$DIR" && ORDER_LOG="$TMP/log" $RUNWRAP "$exe" --result --clock=virtual --name "$c" \
 		--input "cases/$c/input.json" "$@") >"$TMP/result.json" 2>"$TMP/err"
 	if [ $? -eq 99 ]; then
 		echo "FAIL: $c ($how): valgrind"; cat "$TMP/err"; failures=$((failures + 1)); return

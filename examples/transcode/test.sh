@@ -21,7 +21,8 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 # One night: the run succeeds with one failed batch, within tolerance.
 (cd "$DIR" && $RUNWRAP "$TMP/transcode" --result --clock=virtual --input input.json \
 	--bindings bindings.json --bind s3://media-reports="$TMP/reports") >"$TMP/result.json" 2>"$TMP/err"
-"$JSONEQ" "$DIR/expected.json" "$TMP/result.json" 2>"$TMP/why" ||
+"$JSONEQ" --present executionArn,stateMachineArn,name,startDate,stopDate,input \
+	"$DIR/expected.json" "$TMP/result.json" 2>"$TMP/why" ||
 	{ fail "the result differs"; cat "$TMP/why" "$TMP/result.json" "$TMP/err"; }
 python3 - "$TMP/reports" <<'PY' || fail "the result files"
 import glob, json, os, sys
