@@ -57,7 +57,8 @@ COMPILER_SRC = compiler/main.c compiler/util.c compiler/diag.c compiler/jsonloc.
 RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c \
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
-	runtime/fanout.c runtime/itemio.c runtime/history.c runtime/main.c
+	runtime/fanout.c runtime/itemio.c runtime/history.c runtime/teststate.c \
+	runtime/main.c
 
 COMPILER_OBJ = $(COMPILER_SRC:%.c=$(BUILD)/%.o)
 RUNTIME_OBJ = $(RUNTIME_SRC:%.c=$(BUILD)/%.o)

@@ -1269,8 +1269,8 @@ labels_needed(struct emitter *e, const struct machine *m, int first)
 
 		if (!st->reachable || e->part[i] != e->cur_part)
 			continue;
-		if (e->split && e->entry[i])
-			t[i] = true;
+		if (e->split ? e->entry[i] : !m->owner && i != first)
+			t[i] = true;	/* entered by a switch */
 		for (k = 0; k < st->nop; k++) {
 			const struct op *op = &st->ops[k];
 
@@ -1296,8 +1296,9 @@ labels_needed(struct emitter *e, const struct machine *m, int first)
 /*
 ** Split the reachable states of m into parts of at most PART_STATES, in
 ** source order, and find the states entered from outside their part
-** (StartAt, and targets of transitions that cross parts). Returns the
-** number of parts.
+** (StartAt, and targets of transitions that cross parts; every state of
+** the top machine, which --test-state can start at). Returns the number
+** of parts.
 */
 int
 machine_parts(const struct machine *m, int **partp, bool **entryp)
@@ -1312,6 +1313,8 @@ machine_parts(const struct machine *m, int **partp, bool **entryp)
 	for (i = 0; i < m->nstate; i++) {
 		const struct state *st = m->states[i];
 
+		if (!m->owner && st->reachable)
+			entry[i] = true;
 		for (k = 0; k < st->nop; k++) {
 			const struct op *op = &st->ops[k];
 
@@ -1356,6 +1359,20 @@ emit_body(struct emitter *e, const struct machine *m, bool split)
 		}
 		out(e, "\tdefault:\t/* not reached: the dispatcher enters entries only */\n"
 		    "\t\tasl_decref(in);\n\t\treturn NULL;\n\t}\n");
+	} else if (!m->owner) {
+		bool any = false;
+
+		for (i = 0; i < m->nstate; i++) {
+			if (!m->states[i]->reachable || i == first)
+				continue;
+			if (!any)
+				out(e, "\t/* StartAt, or the state --test-state runs alone */\n"
+				    "\tswitch (asl_start(ctx, %d)) {\n", m->start);
+			any = true;
+			out(e, "\tcase %d:\n\t\tgoto %s;\n", i, state_label(m->states[i]));
+		}
+		if (any)
+			out(e, "\t}\n");
 	} else if (m->start != first) {
 		out(e, "\tgoto %s;\n", state_label(m->states[m->start]));
 	}
@@ -1441,8 +1458,12 @@ emit_machine(struct emitter *e, const struct machine *m)
 	    "\tstatic const int part[] = {\t/* the part of each state */", m->id);
 	for (i = 0; i < m->nstate; i++)
 		out(e, "%s%d", i == 0 ? "\n\t\t" : i % 16 ? ", " : ",\n\t\t", e->part[i]);
-	out(e, "\n\t};\n\tint next = %d;\t/* StartAt */\n\n\twhile (in && next >= 0) {\n"
-	    "\t\tswitch (part[next]) {\n", m->start);
+	if (m->owner)
+		out(e, "\n\t};\n\tint next = %d;\t/* StartAt */\n", m->start);
+	else
+		out(e, "\n\t};\n\tint next = asl_start(ctx, %d);\t/* StartAt, or --test-state's */\n",
+		    m->start);
+	out(e, "\n\twhile (in && next >= 0) {\n\t\tswitch (part[next]) {\n");
 	for (i = 0; i < nparts; i++)
 		out(e, "\t\tcase %d:\n\t\t\tin = sm_%d_part_%d(ctx, in, &next);\n\t\t\tbreak;\n",
 		    i, m->id, i);
@@ -1577,8 +1598,9 @@ emitc_program(const struct program *prog, const struct emit_options *opt, FILE *
 	c_string(&e, prog->file, strlen(prog->file));
 	out(&e, ",\n\t.name = ");
 	c_string(&e, prog->name, strlen(prog->name));
-	out(&e, ",\n\t.run = sm_0,\n\t.consts = consts, .nconst = %d, .kvals = kvals,\n",
-	    prog->nconst);
+	out(&e, ",\n\t.run = sm_0,\n\t.states = sd_0, .nstate = %d,\n"
+	    "\t.consts = consts, .nconst = %d, .kvals = kvals,\n",
+	    prog->machines[0]->nstate, prog->nconst);
 	if (prog->ntask)
 		out(&e, "\t.tasks = tasks, .ntask = %d,\n", prog->ntask);
 	if (opt->handlers)

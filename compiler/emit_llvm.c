@@ -69,6 +69,7 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 #define RUNTIME_FUNCTIONS \
 	X(asl_enter, "i:ppp", int (asl_ctx *, const asl_state_info *, json_t *)) \
 	X(asl_exit, "v:pp", void (asl_ctx *, json_t *)) \
+	X(asl_start, "i:pi", int (asl_ctx *, int)) \
 	X(asl_incref, "p:p", json_t *(json_t *)) \
 	X(asl_decref, "v:p", void (json_t *)) \
 	X(asl_input_path, "p:ppp", json_t *(asl_ctx *, const asl_path *, json_t *)) \
@@ -259,6 +260,7 @@ struct lx {
 	LLVMBasicBlockRef succeeded, failed;
 	LLVMBasicBlockRef fail;		/* where a failing step goes */
 	LLVMValueRef sd;		/* the machine's asl_state_info table */
+	LLVMValueRef sd0;		/* the top machine's: --test-state finds states in it */
 };
 
 /* ---- constants ---- */
@@ -1364,8 +1366,16 @@ body(struct lx *x, const struct machine *m, LLVMValueRef fn)
 	x->v = LLVMBuildAlloca(x->B, x->ptr, "v.slot");
 	store(x, x->in, LLVMGetParam(fn, 1));
 	store(x, x->v, LLVMConstNull(x->ptr));
-	if (!x->split) {
+	if (!x->split && m->owner) {
 		LLVMBuildBr(x->B, x->blocks[m->start]);
+	} else if (!x->split) {
+		/* StartAt, or the state --test-state runs alone. */
+		a[0] = x->ctx;
+		a[1] = i32(x, m->start);
+		sw = LLVMBuildSwitch(x->B, rt_call(x, RT_asl_start, a, 2), x->blocks[m->start], 0);
+		for (i = 0; i < m->nstate; i++)
+			if (m->states[i]->reachable && i != m->start)
+				LLVMAddCase(sw, i32(x, i), x->blocks[i]);
 	} else {
 		bad = block(x, "bad_entry");	/* not reached: the dispatcher enters entries only */
 		sw = LLVMBuildSwitch(x->B, LLVMBuildLoad2(x->B, x->i32, x->nextp, ""), bad, 0);
@@ -1423,7 +1433,13 @@ dispatcher(struct lx *x, const struct machine *m, LLVMValueRef *fns, LLVMTypeRef
 	x->in = LLVMBuildAlloca(x->B, x->ptr, "in.slot");
 	x->nextp = LLVMBuildAlloca(x->B, x->i32, "next");
 	store(x, x->in, LLVMGetParam(fn, 1));
-	store(x, x->nextp, i32(x, m->start));	/* StartAt */
+	if (m->owner) {
+		store(x, x->nextp, i32(x, m->start));	/* StartAt */
+	} else {	/* StartAt, or the state --test-state runs alone */
+		a[0] = LLVMGetParam(fn, 0);
+		a[1] = i32(x, m->start);
+		store(x, x->nextp, rt_call(x, RT_asl_start, a, 2));
+	}
 	LLVMBuildBr(x->B, loop);
 
 	LLVMPositionBuilderAtEnd(x->B, loop);
@@ -1472,6 +1488,8 @@ machine(struct lx *x, const struct machine *m)
 	x->m = m;
 	nparts = machine_parts(m, &x->part, &x->entry);
 	x->sd = state_infos(x, m);
+	if (!m->owner)
+		x->sd0 = x->sd;
 	x->cur_part = 0;
 	x->split = nparts > 1;
 	if (!x->split) {
@@ -1499,7 +1517,7 @@ program(struct lx *x, const struct llvm_options *lo)
 	LLVMValueRef *v, consts, tasks = NULL, s3 = NULL, g, fn, a[3];
 	LLVMTypeRef params[2], main_type;
 	const char **names;
-	struct cfield f[16];
+	struct cfield f[18];
 	int i, n = 0, ns3;
 
 	v = xmalloc(((size_t)prog->nconst + 1) * sizeof *v);
@@ -1544,6 +1562,8 @@ program(struct lx *x, const struct llvm_options *lo)
 	f[n++] = FI(asl_program, uses_context, prog->uses_context);
 	f[n++] = FP(asl_program, s3, s3);
 	f[n++] = FI(asl_program, ns3, ns3);
+	f[n++] = FP(asl_program, states, x->sd0);
+	f[n++] = FI(asl_program, nstate, prog->machines[0]->nstate);
 	g = global(x, "aslg_program", cstruct(x, sizeof(asl_program), f, n), _Alignof(asl_program));
 	LLVMSetGlobalConstant(g, 0);
 	LLVMSetLinkage(g, LLVMExternalLinkage);

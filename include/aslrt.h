@@ -27,7 +27,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 5
+#define ASLRT_ABI 6
 
 #include <stddef.h>
 #include <stdint.h>
@@ -364,6 +364,9 @@ typedef struct asl_program {
 				   buckets (s3://bucket) that ItemReaders
 				   and ResultWriters name as constants */
 	int ns3;
+	const asl_state_info *states;	/* the top machine's states, in the
+					   order of its asl_start indexes */
+	int nstate;
 } asl_program;
 
 /* ---- values ---- */
@@ -406,6 +409,11 @@ int asl_main(int argc, char **argv, asl_program *prog);
 ** events.
 */
 int asl_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in);
+/*
+** The state the top machine starts at: start (its StartAt), or, for
+** --test-state, the index of the state tested alone.
+*/
+int asl_start(asl_ctx *ctx, int start);
 /* Leave the current state with output out (borrowed): its StateExited event. */
 void asl_exit(asl_ctx *ctx, json_t *out);
 

@@ -234,7 +234,53 @@ struct asl_ctx {
 
 	/* Randomness: names, tokens, jitter, intrinsics; --seed fixes it. */
 	uint64_t rng;
+
+	/* --test-state: the top line of control of the test, else NULL. */
+	struct aslp_test *test;
 };
+
+/* ---- teststate.c: --test-state ---- */
+
+/* What the command line asks of the test. */
+struct aslp_test_options {
+	const char *state;	/* --test-state NAME */
+	bool mocked;		/* --mock-result or --mock-error */
+	json_t *mock_result;	/* --mock-result JSON */
+	const char *mock_error, *mock_cause;	/* --mock-error, --mock-cause */
+	int64_t retry_count;	/* --retry-count: retries already made */
+	int level;		/* --inspection-level: 0 INFO, 1 DEBUG, 2 TRACE */
+};
+
+/* The steps whose values the inspection data shows, in order. */
+enum {
+	ASLP_TS_INPUT, ASLP_TS_AFTER_INPUT_PATH, ASLP_TS_AFTER_PARAMETERS,
+	ASLP_TS_RESULT, ASLP_TS_AFTER_RESULT_SELECTOR, ASLP_TS_AFTER_RESULT_PATH,
+	ASLP_TS_NSTEP
+};
+
+struct aslp_test;
+/* The test of o->state; NULL, with a message, if it cannot run. */
+ASLP_HIDDEN struct aslp_test *aslp_test_new(const asl_program *prog,
+					    const struct aslp_test_options *o,
+					    const char *progname);
+ASLP_HIDDEN void aslp_test_free(struct aslp_test *t);
+/* asl_enter's: 1 when the tested state is done and the run stops. */
+ASLP_HIDDEN int aslp_test_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in);
+/* The state got through step (the steps before it passed their value on). */
+ASLP_HIDDEN void aslp_test_reach(asl_ctx *ctx, int step);
+/* Step made v (borrowed; NULL: it failed). */
+ASLP_HIDDEN void aslp_test_step(asl_ctx *ctx, int step, json_t *v);
+ASLP_HIDDEN bool aslp_test_mocked(asl_ctx *ctx);
+ASLP_HIDDEN json_t *aslp_test_mock(asl_ctx *ctx, json_t *v, int shape);
+/*
+** Retrier i of the state matched: true when it would retry, which the
+** test reports (RETRIABLE) instead of running.
+*/
+ASLP_HIDDEN bool aslp_test_retriable(asl_ctx *ctx, const asl_retrier *r, int i);
+/* Catcher i takes the recorded error. */
+ASLP_HIDDEN void aslp_test_caught(asl_ctx *ctx, int i);
+/* Print the response; returns the exit status. */
+ASLP_HIDDEN int aslp_test_report(asl_ctx *ctx, json_t *out, const char *progname);
 
 /* ---- value.c ---- */
 

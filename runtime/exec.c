@@ -395,6 +395,8 @@ asl_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in)
 
 	if (ctx->group && aslp_aborted(ctx))	/* another branch failed */
 		return aslp_abort(ctx);
+	if (ctx->test && aslp_test_enter(ctx, s, in))
+		return ASL_FAIL;	/* the state tested alone is done */
 	ctx->state = s;
 	ctx->state_serial++;
 	ctx->retry_count = 0;
@@ -503,7 +505,11 @@ select_path(asl_ctx *ctx, const asl_path *p, json_t *v)
 json_t *
 asl_input_path(asl_ctx *ctx, const asl_path *p, json_t *v)
 {
-	return select_path(ctx, p, v);
+	json_t *out = select_path(ctx, p, v);
+
+	if (ctx->test)
+		aslp_test_step(ctx, ASLP_TS_AFTER_INPUT_PATH, out);
+	return out;
 }
 
 json_t *
@@ -516,6 +522,8 @@ json_t *
 asl_pass_result(asl_ctx *ctx, int k, json_t *v)
 {
 	aslp_release(ctx, v);
+	if (ctx->test)
+		aslp_test_step(ctx, ASLP_TS_RESULT, ctx->run->prog->kvals[k]);
 	return json_incref(ctx->run->prog->kvals[k]);
 }
 
@@ -620,8 +628,8 @@ member_size(const json_t *obj, const char *key)
 ** removes and adds is measured: a loop over a large document does not
 ** read the document at every state.
 */
-json_t *
-asl_result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
+static json_t *
+result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
 {
 	json_t *cur, *child;
 	bool known = in == ctx->measured;
@@ -731,6 +739,19 @@ fail:
 	json_decref(in);
 	json_decref(v);
 	return NULL;
+}
+
+json_t *
+asl_result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
+{
+	json_t *out;
+
+	if (!ctx->test)
+		return result_path(ctx, p, in, v);
+	aslp_test_reach(ctx, ASLP_TS_AFTER_RESULT_SELECTOR);
+	out = result_path(ctx, p, in, v);
+	aslp_test_step(ctx, ASLP_TS_AFTER_RESULT_PATH, out);
+	return out;
 }
 
 /* ---- Wait ---- */
@@ -1121,6 +1142,11 @@ recover(asl_ctx *ctx, const asl_recovery *r)
 
 		if (!matches(rt->errors, rt->nerror, ctx->error))
 			continue;
+		if (ctx->test) {	/* --test-state: the decision, not the retry */
+			if (aslp_test_retriable(ctx, rt, i))
+				return -1;
+			break;
+		}
 		if (ctx->retriers[i].attempts >= rt->max_attempts)
 			break;	/* spent: no later retrier is tried */
 		/* Each attempt adds to the history: it has a limit too. */
@@ -1147,6 +1173,8 @@ recover(asl_ctx *ctx, const asl_recovery *r)
 		ctx->caught = error_output(ctx);
 		if (!ctx->caught)
 			return aslp_oom(ctx), -1;
+		if (ctx->test)
+			aslp_test_caught(ctx, i);
 		if (ctx->run->trace) {
 			free(ctx->trace_caught);
 			ctx->trace_caught = ctx->error ? aslp_strdup(ctx->error) : NULL;
@@ -1168,5 +1196,5 @@ asl_catch_result(asl_ctx *ctx, const asl_path *p, json_t *in)
 		aslp_fail(ctx, "States.Runtime", "internal error: no error output");
 		return NULL;
 	}
-	return asl_result_path(ctx, p, in, v);
+	return result_path(ctx, p, in, v);
 }

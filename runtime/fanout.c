@@ -676,6 +676,12 @@ asl_parallel(asl_ctx *ctx, const asl_parallel_desc *p, json_t *v)
 	struct fan f;
 	json_t *out;
 
+	if (ctx->test) {	/* --test-state: a mock, one result per branch */
+		aslp_test_reach(ctx, ASLP_TS_AFTER_PARAMETERS);
+		out = aslp_test_mock(ctx, v, p->nbranch);
+		aslp_test_step(ctx, ASLP_TS_RESULT, out);
+		return out;
+	}
 	aslp_event(ctx, "ParallelStateStarted", NULL);
 	if (!fan_init(&f, ctx, (size_t)p->nbranch)) {
 		aslp_release(ctx, v);
@@ -1041,6 +1047,12 @@ asl_map(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 	bool ready;
 	size_t i;
 
+	if (ctx->test) {	/* --test-state: a mock, the results of all items */
+		aslp_test_reach(ctx, ASLP_TS_AFTER_PARAMETERS);
+		out = aslp_test_mock(ctx, v, m->writer ? -2 : -3);
+		aslp_test_step(ctx, ASLP_TS_RESULT, out);
+		return out;
+	}
 	/* MaxConcurrencyPath is read before the Map starts; the rest after. */
 	if (!max_concurrency(ctx, m, v, &width)) {
 		aslp_release(ctx, v);

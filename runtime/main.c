@@ -39,6 +39,10 @@ struct options {
 	const char *state_machine;
 	const char *history;	/* --history FILE, "-" for stderr */
 	long history_max;	/* --history-max N, 0 for no limit */
+	struct aslp_test_options test;	/* --test-state and its options */
+	const char *mock_result;	/* --mock-result, as given */
+	const char *variables;	/* --variables JSON */
+	bool test_option;	/* an option of --test-state was given */
 };
 
 static const char *progname = "workflow";
@@ -241,7 +245,48 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 		} else if ((v = optarg_of("--input", argc, argv, &i))) {
 			if (i == before && !strchr(a, '='))
 				return bad_usage("option %s needs a value", a);
-			o->input_file = v;
+			/* A JSON object or array is the input itself. */
+			if (v[strspn(v, " \t\r\n")] == '{' || v[strspn(v, " \t\r\n")] == '[')
+				o->input_json = v;
+			else
+				o->input_file = v;
+		} else if ((v = optarg_of("--test-state", argc, argv, &i))) {
+			if (!*v)
+				return bad_usage("%s needs a state name", a);
+			o->test.state = v;
+		} else if ((v = optarg_of("--mock-result", argc, argv, &i))) {
+			o->mock_result = v;
+			o->test_option = true;
+		} else if ((v = optarg_of("--mock-error", argc, argv, &i))) {
+			if (!*v)
+				return bad_usage("%s needs an error name", a);
+			o->test.mock_error = v;
+			o->test_option = true;
+		} else if ((v = optarg_of("--mock-cause", argc, argv, &i))) {
+			o->test.mock_cause = v;
+			o->test_option = true;
+		} else if ((v = optarg_of("--variables", argc, argv, &i))) {
+			o->variables = v;
+			o->test_option = true;
+		} else if ((v = optarg_of("--retry-count", argc, argv, &i))) {
+			char *end;
+
+			errno = 0;
+			o->test.retry_count = strtoll(v, &end, 10);
+			if (!*v || *end || errno || o->test.retry_count < 0 ||
+			    o->test.retry_count > 99999999)
+				return bad_usage("--retry-count needs a number from 0 to 99999999, not '%s'", v);
+			o->test_option = true;
+		} else if ((v = optarg_of("--inspection-level", argc, argv, &i))) {
+			if (strcmp(v, "INFO") == 0)
+				o->test.level = 0;
+			else if (strcmp(v, "DEBUG") == 0)
+				o->test.level = 1;
+			else if (strcmp(v, "TRACE") == 0)
+				o->test.level = 2;
+			else
+				return bad_usage("--inspection-level must be INFO, DEBUG or TRACE, not '%s'", v);
+			o->test_option = true;
 		} else if ((v = optarg_of("--clock", argc, argv, &i))) {
 			if (strcmp(v, "virtual") == 0)
 				o->virtual_clock = true;
@@ -447,7 +492,7 @@ entropy(void)
 ** mocked response, a program, or a C handler.
 */
 static bool
-check_bindings(asl_ctx *ctx)
+check_bindings(asl_ctx *ctx, const struct aslp_test_options *test)
 {
 	const asl_program *prog = ctx->run->prog;
 	struct aslp_mocks *mocks = ctx->run->mocks;
@@ -458,6 +503,9 @@ check_bindings(asl_ctx *ctx)
 		const asl_task_desc *t = prog->tasks[i];
 
 		if (mocks && aslp_mocked(mocks, t->state))
+			continue;
+		/* --test-state runs one state: its Task, unless mocked. */
+		if (test && (test->mocked || strcmp(t->state, test->state) != 0))
 			continue;
 		if (aslp_find_binding(ctx, t, t->function, &tmp))
 			continue;
@@ -480,7 +528,7 @@ check_bindings(asl_ctx *ctx)
 		fputc('\n', stderr);
 	}
 	/* The S3 objects and buckets of Distributed Maps: local files. */
-	for (i = 0; i < prog->ns3; i++) {
+	for (i = 0; i < prog->ns3 && !test; i++) {
 		if (aslp_s3_bound(ctx->run, prog->s3[i]))
 			continue;
 		fprintf(stderr, "%s: nothing is bound to %s (an ItemReader or ResultWriter reads or writes it); bind it to a file or directory with --bind %s=PATH\n",
@@ -624,6 +672,44 @@ std_fds_open(void)
 	return true;
 }
 
+/*
+** The options of --test-state, checked and parsed: the mock's result
+** into o->test.mock_result, the variables into *vars. Returns 0 or the
+** exit status.
+*/
+static int
+test_options(struct options *o, json_t **vars)
+{
+	json_error_t err;
+
+	if (!o->test.state) {
+		if (o->test_option)
+			return bad_usage("%s", "--mock-result, --mock-error, --mock-cause, --retry-count, "
+					 "--inspection-level and --variables need --test-state NAME");
+		return 0;
+	}
+	if (o->history || o->result)
+		return bad_usage("%s", "--test-state prints its own result and writes no history "
+				 "(no --result, no --history)");
+	if (o->mock_result && o->test.mock_error)
+		return bad_usage("--test-state: %s", "A test mock should have only one of the "
+				 "following fields: [result, errorOutput].");
+	if (o->test.mock_cause && !o->test.mock_error)
+		return bad_usage("%s", "--mock-cause needs --mock-error NAME");
+	o->test.mocked = o->mock_result || o->test.mock_error;
+	if (o->mock_result) {
+		o->test.mock_result = json_loads(o->mock_result, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+		if (!o->test.mock_result)
+			return bad_usage("--test-state: Mocked result must be valid JSON (%s)", err.text);
+	}
+	if (o->variables) {
+		*vars = json_loads(o->variables, JSON_ALLOW_NUL, &err);
+		if (!*vars || !json_is_object(*vars))
+			return bad_usage("--variables needs a JSON object, not '%s'", o->variables);
+	}
+	return 0;
+}
+
 /* The execution's last event: Succeeded with its output, or how it failed. */
 static void
 execution_ended(asl_ctx *ctx, json_t *output)
@@ -647,8 +733,9 @@ asl_main(int argc, char **argv, asl_program *prog)
 	struct options o;
 	struct aslp_run run;
 	struct aslp_exec exec;
+	struct aslp_test *test = NULL;
 	asl_ctx ctx;
-	json_t *io;
+	json_t *io, *vars = NULL;
 	int status, i;
 	int64_t now;
 
@@ -673,7 +760,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 		status = 0;
 		goto out_options;
 	}
-	if (status)
+	if (status || (status = test_options(&o, &vars)) != 0)
 		goto out_options;
 	if (!std_fds_open()) {
 		status = 2;
@@ -689,6 +776,10 @@ asl_main(int argc, char **argv, asl_program *prog)
 	if (asl_program_init(prog) != 0) {
 		status = 2;
 		goto out_options;
+	}
+	if (o.test.state && !(test = aslp_test_new(prog, &o.test, progname))) {
+		status = 2;
+		goto out_program;
 	}
 	run.prog = prog;
 	run.bindings = o.bindings;
@@ -708,7 +799,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 			goto out_program;
 		}
 	}
-	if (!check_bindings(&ctx)) {
+	if (!check_bindings(&ctx, o.test.state ? &o.test : NULL)) {
 		status = 2;
 		goto out_program;
 	}
@@ -717,7 +808,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 		goto out_program;
 
 	ctx.rng = o.seeded ? o.seed : entropy();
-	run.virtual_clock = o.virtual_clock;
+	run.virtual_clock = o.virtual_clock || test;	/* a test waits for nothing */
 	run.need_time = prog->uses_context || prog->timeout > 0;
 	run.max_threads = o.max_threads ? o.max_threads : ASLP_DEFAULT_THREADS;
 	run.pool.max = run.max_threads - 1;
@@ -756,6 +847,24 @@ asl_main(int argc, char **argv, asl_program *prog)
 	run.trace_color = o.trace && isatty(2) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	ctx.status = ASLP_RUNNING;
 
+	if (test) {
+		int depth;
+
+		ctx.test = test;
+		ctx.vars = vars;
+		vars = NULL;
+		if (ctx.vars)
+			ctx.vars_size = aslp_measure(ctx.vars, (size_t)-1, ASLP_MAX_DEPTH, &depth);
+		io = prog->run(&ctx, json_incref(exec.input));
+		status = aslp_test_report(&ctx, io, progname);
+		json_decref(io);
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "%s: cannot write the output: %s\n", progname,
+				strerror(errno));
+			status = 2;
+		}
+		goto out_exec;
+	}
 	if (aslp_recording(&ctx)) {
 		/* The input as the client sent it. */
 		json_t *d = json_pack("{s:o, s:{s:b}, s:s}", "input", exec.input_text ?
@@ -792,10 +901,13 @@ asl_main(int argc, char **argv, asl_program *prog)
 out_exec:
 	aslp_ctx_free(&ctx);
 out_program:
+	aslp_test_free(test);
 	aslp_exec_free(&exec);
 	aslp_run_free(&run);
 	asl_program_fini(prog);
 out_options:
+	json_decref(vars);
+	json_decref(o.test.mock_result);
 	for (i = 0; i < o.nbinding; i++) {
 		free(o.bindings[i].name);
 		free(o.bindings[i].command);

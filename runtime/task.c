@@ -572,8 +572,8 @@ ended(asl_ctx *ctx, const asl_task_desc *t, json_t *out, const char *how)
 	aslp_event(ctx, type, d);
 }
 
-json_t *
-asl_task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
+static json_t *
+task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 {
 	struct aslp_invoke inv;
 	struct aslp_binding tmp;
@@ -650,5 +650,18 @@ done:
 		aslp_task_too_big(ctx, t);
 		return NULL;
 	}
+	return out;
+}
+
+json_t *
+asl_task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
+{
+	json_t *out;
+
+	if (!ctx->test)
+		return task(ctx, t, v);
+	aslp_test_reach(ctx, ASLP_TS_AFTER_PARAMETERS);
+	out = aslp_test_mocked(ctx) ? aslp_test_mock(ctx, v, -1) : task(ctx, t, v);
+	aslp_test_step(ctx, ASLP_TS_RESULT, out);
 	return out;
 }

@@ -106,13 +106,27 @@ apply(asl_ctx *ctx, const asl_template *t, json_t *v)
 json_t *
 asl_parameters(asl_ctx *ctx, const asl_template *t, json_t *v)
 {
-	return apply(ctx, t, v);
+	json_t *out;
+
+	if (!ctx->test)
+		return apply(ctx, t, v);
+	aslp_test_reach(ctx, ASLP_TS_AFTER_INPUT_PATH);
+	out = apply(ctx, t, v);
+	aslp_test_step(ctx, ASLP_TS_AFTER_PARAMETERS, out);
+	return out;
 }
 
 json_t *
 asl_result_selector(asl_ctx *ctx, const asl_template *t, json_t *v)
 {
-	return apply(ctx, t, v);
+	json_t *out;
+
+	if (!ctx->test)
+		return apply(ctx, t, v);
+	aslp_test_reach(ctx, ASLP_TS_RESULT);
+	out = apply(ctx, t, v);
+	aslp_test_step(ctx, ASLP_TS_AFTER_RESULT_SELECTOR, out);
+	return out;
 }
 
 /* The service's limits on variables. */

@@ -399,9 +399,14 @@ t_large_machine() {
 	status 1 $RUNWRAP "$TMP/large" --result --input-json '{"again": true}' &&
 	# ExecutionStarted, then 600 + 1 + 1 + 300 + 1 states of 2 events each:
 	# Done is entered at event 1 + 2 * 903 + 1.
-	contains "$TMP/out" "entered at the event id #1808)"
+	contains "$TMP/out" "entered at the event id #1808)" &&
+	# --test-state starts at any state of any part, and stops at the next.
+	status 0 $RUNWRAP "$TMP/large" --test-state S555 --input-json '{}' &&
+	contains "$TMP/out" '^{"output":"{\\"last\\":555}","nextState":"S556","status":"SUCCEEDED"}$' &&
+	status 0 $RUNWRAP "$TMP/large" --test-state Clear --input-json '{"again": true}' &&
+	contains "$TMP/out" '"nextState":"S300"'
 }
-check "a machine larger than one C function" t_large_machine
+check "a machine larger than one C function; --test-state in any part" t_large_machine
 
 # The runtime exports nothing outside its two prefixes (asl_ public,
 # aslp_ private), so it links into any program without clashes.
@@ -846,7 +851,11 @@ t_llvm_large() {
 	contains "$TMP/out" '^define internal ptr @sm_0_part_2(ptr %ctx, ptr %input, ptr %next)' &&
 	status 0 "$ASLC" --backend=llvm "$TMP/large.asl.json" -o "$TMP/large-llvm" &&
 	status 1 $RUNWRAP "$TMP/large-llvm" --result --input-json '{"again": true}' &&
-	contains "$TMP/out" "entered at the event id #1808)"
+	contains "$TMP/out" "entered at the event id #1808)" &&
+	status 0 $RUNWRAP "$TMP/large-llvm" --test-state S555 --input-json '{}' &&
+	contains "$TMP/out" '"nextState":"S556"' &&
+	status 0 $RUNWRAP "$TMP/large-llvm" --test-state Back --input-json '{"again": false}' &&
+	contains "$TMP/out" '"nextState":"Done"' 
 }
 check "--backend=llvm: a machine larger than one function" t_llvm_large
 

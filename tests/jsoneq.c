@@ -7,6 +7,9 @@
 **					compared as the array of its lines
 **	jsoneq --present K1,K2 E A	the top-level keys K1, K2 must be in
 **					A; compared only where E has them
+**	jsoneq --text E A		a string of A that holds JSON text
+**					matches where E has what it holds
+**					(TestState's fields are JSON text)
 **
 ** Object key order is ignored, numbers compare by value (1 == 1.0, but
 ** true != 1), strings exactly. In EXPECTED, the string "<any>" matches any
@@ -18,6 +21,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+static bool text_mode;	/* --text */
 
 static bool
 timestamp_like(const char *s)
@@ -68,6 +73,13 @@ equal(json_t *e, json_t *a, char *where, size_t size)
 		return string_match(json_string_value(e), json_string_value(a));
 	if (json_is_number(e) && json_is_number(a))
 		return json_number_value(e) == json_number_value(a);
+	if (text_mode && json_is_string(a) && !json_is_string(e)) {
+		json_t *held = json_loads(json_string_value(a), JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+		bool ok = held && equal(e, held, where, size);
+
+		json_decref(held);
+		return ok;
+	}
 	if (json_typeof(e) != json_typeof(a))
 		return false;
 	switch (json_typeof(e)) {
@@ -165,6 +177,8 @@ main(int argc, char **argv)
 	for (; argc > 3 && argv[1][0] == '-'; argc--, argv++) {
 		if (strcmp(argv[1], "--lines") == 0) {
 			lines = true;
+		} else if (strcmp(argv[1], "--text") == 0) {
+			text_mode = true;
 		} else if (strcmp(argv[1], "--present") == 0 && argc > 4) {
 			keys = argv[2];
 			argc--, argv++;
@@ -173,7 +187,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc != 3) {
-		fputs("usage: jsoneq [--lines] [--present KEY,...] EXPECTED ACTUAL\n", stderr);
+		fputs("usage: jsoneq [--lines] [--text] [--present KEY,...] EXPECTED ACTUAL\n", stderr);
 		return 2;
 	}
 	e = json_load_file(argv[1], JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);

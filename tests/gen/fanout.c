@@ -214,6 +214,13 @@ static json_t *
 sm_0(asl_ctx *ctx, json_t *in)
 {
 	json_t *v = NULL;	/* the value the current state works on */
+	/* StartAt, or the state --test-state runs alone */
+	switch (asl_start(ctx, 0)) {
+	case 1:
+		goto st_1_Lines_each;
+	case 2:
+		goto st_2_Files;
+	}
 
 	/* state 0: "Checks" (Parallel) /States/Checks */
 	if (asl_enter(ctx, &sd_0[0], in))
@@ -419,6 +426,7 @@ asl_program aslg_program = {
 	.source = "tests/gen/fanout.asl.json",
 	.name = "fanout",
 	.run = sm_0,
+	.states = sd_0, .nstate = 3,
 	.consts = consts, .nconst = 3, .kvals = kvals,
 	.s3 = s3_names, .ns3 = 2,
 	.uses_context = 1,

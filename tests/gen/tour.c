@@ -237,7 +237,21 @@ static json_t *
 sm_0(asl_ctx *ctx, json_t *in)
 {
 	json_t *v = NULL;	/* the value the current state works on */
-	goto st_1_Prepare;
+	/* StartAt, or the state --test-state runs alone */
+	switch (asl_start(ctx, 1)) {
+	case 1:
+		goto st_1_Prepare;
+	case 2:
+		goto st_2_Call;
+	case 3:
+		goto st_3_Decide;
+	case 4:
+		goto st_4_Pause;
+	case 5:
+		goto st_5_Done;
+	case 6:
+		goto st_6_Refuse;
+	}
 
 	/* state 0: "Wait first" (Wait) /States/Wait first */
 st_0_Wait_first:
@@ -376,6 +390,7 @@ asl_program aslg_program = {
 	.source = "tests/gen/tour.asl.json",
 	.name = "tour",
 	.run = sm_0,
+	.states = sd_0, .nstate = 7,
 	.consts = consts, .nconst = 2, .kvals = kvals,
 	.tasks = tasks, .ntask = 1,
 	.timeout = 3600,	/* TimeoutSeconds */
