@@ -114,6 +114,13 @@ struct aslp_pool {
 	bool closing;
 };
 
+/* A growable byte buffer. */
+struct aslp_buf {
+	char *s;		/* NUL-terminated when not NULL */
+	size_t len, cap;
+	bool oom;		/* an append failed; later ones are ignored */
+};
+
 /* The history written with --history (history.c). */
 struct aslp_history {
 	FILE *f;		/* the file, or stderr */
@@ -123,6 +130,7 @@ struct aslp_history {
 	long max;		/* --history-max: lines at most, 0 for all */
 	long written, dropped;	/* lines written, and left out past max */
 	bool failed;		/* a line could not be built */
+	struct aslp_buf line, scratch;	/* aslp_event_line's, reused */
 };
 
 /*
@@ -284,14 +292,19 @@ ASLP_HIDDEN int aslp_test_report(asl_ctx *ctx, json_t *out, const char *progname
 
 /* ---- value.c ---- */
 
-/* A growable byte buffer. */
-struct aslp_buf {
-	char *s;		/* NUL-terminated when not NULL */
-	size_t len, cap;
-	bool oom;		/* an append failed; later ones are ignored */
-};
 /* Append n bytes; on OOM sets b->oom. */
 ASLP_HIDDEN void aslp_buf_put(struct aslp_buf *b, const char *s, size_t n);
+/*
+** One line of the history (history.c), built in line, with scratch for
+** the JSON text of inputs and outputs: a member ASLP_TEXT_KEY alone in an
+** object of details stands for its value as JSON text. Returns line's
+** text (*len bytes, ending in a newline), or NULL on OOM.
+*/
+#define ASLP_TEXT_KEY "\001text"
+ASLP_HIDDEN const char *aslp_event_line(struct aslp_buf *line, struct aslp_buf *scratch,
+					const char *timestamp, const char *type, long id,
+					long prev, const char *key, const json_t *details,
+					size_t *len);
 /* Is s valid UTF-8? */
 ASLP_HIDDEN bool aslp_utf8_valid(const char *s);
 /*
@@ -434,7 +447,7 @@ ASLP_HIDDEN int aslp_history_close(struct aslp_history *h, const char *progname)
 ASLP_HIDDEN json_t *aslp_context(asl_ctx *ctx);
 /* Nanoseconds since the epoch on the execution's clock. */
 ASLP_HIDDEN int64_t aslp_now_ns(asl_ctx *ctx);
-/* Format t as the service does: 2024-01-02T03:04:05.678Z. */
+/* Format t as the service does: 2024-01-02T03:04:05.678Z; size >= 25. */
 ASLP_HIDDEN void aslp_format_time(char *buf, size_t size, int64_t ns);
 ASLP_HIDDEN json_t *aslp_time_json(int64_t ns);
 /* A random 64-bit number from the execution's generator. */

@@ -211,6 +211,16 @@ civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* n in exactly width decimal digits. */
+static void
+put_digits(char *p, int n, int width)
+{
+	while (width-- > 0) {
+		p[width] = (char)('0' + n % 10);
+		n /= 10;
+	}
+}
+
 void
 aslp_format_time(char *buf, size_t size, int64_t ns)
 {
@@ -231,8 +241,26 @@ aslp_format_time(char *buf, size_t size, int64_t ns)
 	civil_from_days(days, &y, &m, &d);
 	/* Always milliseconds and Z: "2023-11-21T06:27:31.545Z". */
 	ms = (int)(rem / 1000000);
-	snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 (long long)y, m, d, s / 3600, s / 60 % 60, s % 60, ms);
+	if (y < 0 || y > 9999) {	/* not the common case */
+		snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
+			 (long long)y, m, d, s / 3600, s / 60 % 60, s % 60, ms);
+		return;
+	}
+	/* By hand: every history event has one, and snprintf shows. */
+	put_digits(buf, (int)y, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, m, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, d, 2);
+	buf[10] = 'T';
+	put_digits(buf + 11, s / 3600, 2);
+	buf[13] = ':';
+	put_digits(buf + 14, s / 60 % 60, 2);
+	buf[16] = ':';
+	put_digits(buf + 17, s % 60, 2);
+	buf[19] = '.';
+	put_digits(buf + 20, ms, 3);
+	memcpy(buf + 23, "Z", 2);
 }
 
 uint64_t

@@ -63,8 +63,8 @@ static void
 write_event(struct aslp_history *h, long id, long prev, int64_t ns, const char *type,
 	    json_t *details)
 {
-	char ts[64], key[96], *text;
-	json_t *e;
+	char ts[64], key[96];
+	const char *line;
 	size_t n;
 
 	if (h->max && h->written >= h->max) {
@@ -72,23 +72,12 @@ write_event(struct aslp_history *h, long id, long prev, int64_t ns, const char *
 		return;
 	}
 	aslp_format_time(ts, sizeof ts, ns);
-	e = json_pack("{s:s, s:s, s:I, s:I}", "timestamp", ts, "type", type,
-		      "id", (json_int_t)id, "previousEventId", (json_int_t)prev);
-	if (e && details) {
+	if (details)
 		details_key(key, sizeof key, type);
-		json_object_set(e, key, details);
-	}
-	text = e ? asl_dumps(e) : NULL;
-	json_decref(e);
-	if (!text) {
+	line = aslp_event_line(&h->line, &h->scratch, ts, type, id, prev, key, details, &n);
+	/* The line is written whole: lines never interleave. */
+	if (!line || fwrite(line, 1, n, h->f) != n)
 		h->failed = true;
-		return;
-	}
-	n = strlen(text);
-	text[n] = '\n';	/* asl_dumps' NUL: the line is written whole */
-	if (fwrite(text, 1, n + 1, h->f) != n + 1)
-		h->failed = true;
-	free(text);
 	h->written++;
 }
 
@@ -129,17 +118,11 @@ aslp_event_text(asl_ctx *ctx, json_t *v)
 {
 	/*
 	** Compact JSON, as the service writes every value but the execution's
-	** input. asl_dumps writes valid UTF-8: it need not be checked again.
+	** input, written when the line is (aslp_event_line): no text is made
+	** here.
 	*/
-	char *text = v ? asl_dumps(v) : NULL;
-	json_t *s;
-
 	(void)ctx;
-	if (!text)
-		return json_string("null");
-	s = json_stringn_nocheck(text, strlen(text));
-	free(text);
-	return s ? s : json_string("");
+	return json_pack("{s:O}", ASLP_TEXT_KEY, v ? v : json_null());
 }
 
 json_t *
@@ -208,6 +191,8 @@ aslp_history_close(struct aslp_history *h, const char *progname)
 	}
 	if (h->owned)
 		fclose(h->f);
+	free(h->line.s);
+	free(h->scratch.s);
 	pthread_mutex_destroy(&h->lock);
 	h->f = NULL;
 	return r;

@@ -468,6 +468,21 @@ put_string(struct out *o, const char *s, size_t n)
 	put(o, "\"", 1);
 }
 
+/* n in decimal: snprintf's cost shows in a history of many events. */
+static void
+put_int(struct out *o, json_int_t n)
+{
+	char num[24], *p = num + sizeof num;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	put(o, p, (size_t)(num + sizeof num - p));
+}
+
 static void
 put_value(struct out *o, const json_t *v)
 {
@@ -503,9 +518,7 @@ put_value(struct out *o, const json_t *v)
 		put_string(o, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-		put(o, num, strlen(num));
+		put_int(o, json_integer_value(v));
 		break;
 	case JSON_REAL:
 		aslp_format_double(num, sizeof num, json_real_value(v));
@@ -549,4 +562,97 @@ asl_dump_size(const json_t *v)
 
 	put_value(&o, v);
 	return o.len;
+}
+
+/* ---- history lines ---- */
+
+/*
+** The details of an event: a JSON value, except that an object whose one
+** member is ASLP_TEXT_KEY stands for its value written as JSON text (a
+** state's input or output): serialised into scratch, then put as a
+** string, with no string of it made on the way.
+*/
+static void
+put_details(struct out *o, struct out *scratch, const json_t *v)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	bool first = true;
+
+	if (json_is_object(v) && json_object_size(v) == 1 &&
+	    (m = json_object_get(v, ASLP_TEXT_KEY))) {
+		scratch->len = 0;
+		put_value(scratch, m);
+		if (scratch->oom)
+			o->oom = true;
+		else
+			put_string(o, scratch->buf, scratch->len);
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		put(o, "{", 1);
+		json_object_foreach((json_t *)v, key, m) {
+			if (!first)
+				put(o, ",", 1);
+			first = false;
+			put_string(o, key, strlen(key));
+			put(o, ":", 1);
+			put_details(o, scratch, m);
+		}
+		put(o, "}", 1);
+		break;
+	case JSON_ARRAY:
+		put(o, "[", 1);
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				put(o, ",", 1);
+			put_details(o, scratch, json_array_get(v, i));
+		}
+		put(o, "]", 1);
+		break;
+	default:
+		put_value(o, v);
+	}
+}
+
+const char *
+aslp_event_line(struct aslp_buf *line, struct aslp_buf *scratch, const char *timestamp,
+		const char *type, long id, long prev, const char *key, const json_t *details,
+		size_t *len)
+{
+	struct out o = { line->s, 0, line->cap, false };
+	struct out s = { scratch->s, 0, scratch->cap, false };
+
+	/* A buffer of no capacity only counts: start them. */
+	if (!o.buf && (o.buf = malloc(o.cap = 4096)) == NULL)
+		return NULL;
+	if (!s.buf && (s.buf = malloc(s.cap = 4096)) == NULL) {
+		line->s = o.buf;
+		line->cap = o.cap;
+		return NULL;
+	}
+
+	put(&o, "{\"timestamp\":", 13);
+	put_string(&o, timestamp, strlen(timestamp));
+	put(&o, ",\"type\":", 8);
+	put_string(&o, type, strlen(type));
+	put(&o, ",\"id\":", 6);
+	put_int(&o, id);
+	put(&o, ",\"previousEventId\":", 19);
+	put_int(&o, prev);
+	if (details) {
+		put(&o, ",", 1);
+		put_string(&o, key, strlen(key));
+		put(&o, ":", 1);
+		put_details(&o, &s, details);
+	}
+	put(&o, "}\n", 2);
+	line->s = o.buf;
+	line->cap = o.cap;
+	scratch->s = s.buf;
+	scratch->cap = s.cap;
+	*len = o.len;
+	return o.oom ? NULL : o.buf;
 }
