@@ -1269,7 +1269,7 @@ labels_needed(struct emitter *e, const struct machine *m, int first)
 
 		if (!st->reachable || e->part[i] != e->cur_part)
 			continue;
-		if (e->split ? e->entry[i] : !m->owner && i != first)
+		if (e->split ? e->entry[i] : i != first)
 			t[i] = true;	/* entered by a switch */
 		for (k = 0; k < st->nop; k++) {
 			const struct op *op = &st->ops[k];
@@ -1296,9 +1296,8 @@ labels_needed(struct emitter *e, const struct machine *m, int first)
 /*
 ** Split the reachable states of m into parts of at most PART_STATES, in
 ** source order, and find the states entered from outside their part
-** (StartAt, and targets of transitions that cross parts; every state of
-** the top machine, which --test-state can start at). Returns the number
-** of parts.
+** (StartAt, and targets of transitions that cross parts; in fact every
+** state, which --test-state can start at). Returns the number of parts.
 */
 int
 machine_parts(const struct machine *m, int **partp, bool **entryp)
@@ -1313,7 +1312,7 @@ machine_parts(const struct machine *m, int **partp, bool **entryp)
 	for (i = 0; i < m->nstate; i++) {
 		const struct state *st = m->states[i];
 
-		if (!m->owner && st->reachable)
+		if (st->reachable)
 			entry[i] = true;
 		for (k = 0; k < st->nop; k++) {
 			const struct op *op = &st->ops[k];
@@ -1359,7 +1358,7 @@ emit_body(struct emitter *e, const struct machine *m, bool split)
 		}
 		out(e, "\tdefault:\t/* not reached: the dispatcher enters entries only */\n"
 		    "\t\tasl_decref(in);\n\t\treturn NULL;\n\t}\n");
-	} else if (!m->owner) {
+	} else {
 		bool any = false;
 
 		for (i = 0; i < m->nstate; i++) {
@@ -1373,8 +1372,6 @@ emit_body(struct emitter *e, const struct machine *m, bool split)
 		}
 		if (any)
 			out(e, "\t}\n");
-	} else if (m->start != first) {
-		out(e, "\tgoto %s;\n", state_label(m->states[m->start]));
 	}
 	for (i = 0; i < m->nstate; i++) {
 		const struct state *st = m->states[i];
@@ -1458,11 +1455,8 @@ emit_machine(struct emitter *e, const struct machine *m)
 	    "\tstatic const int part[] = {\t/* the part of each state */", m->id);
 	for (i = 0; i < m->nstate; i++)
 		out(e, "%s%d", i == 0 ? "\n\t\t" : i % 16 ? ", " : ",\n\t\t", e->part[i]);
-	if (m->owner)
-		out(e, "\n\t};\n\tint next = %d;\t/* StartAt */\n", m->start);
-	else
-		out(e, "\n\t};\n\tint next = asl_start(ctx, %d);\t/* StartAt, or --test-state's */\n",
-		    m->start);
+	out(e, "\n\t};\n\tint next = asl_start(ctx, %d);\t/* StartAt, or --test-state's */\n",
+	    m->start);
 	out(e, "\n\twhile (in && next >= 0) {\n\t\tswitch (part[next]) {\n");
 	for (i = 0; i < nparts; i++)
 		out(e, "\t\tcase %d:\n\t\t\tin = sm_%d_part_%d(ctx, in, &next);\n\t\t\tbreak;\n",
@@ -1585,7 +1579,21 @@ emitc_program(const struct program *prog, const struct emit_options *opt, FILE *
 		if (prog->machines[k]->reachable)
 			emit_machine(&e, prog->machines[k]);
 
-	out(&e, "\n/* ---- the program ---- */\n\n");
+	out(&e, "\n/* ---- the program ---- */\n\n"
+	    "/* The machines and their states, for --test-state. */\n"
+	    "static asl_machine_fn *const machines[] = {");
+	for (k = 0; k < prog->nmachine; k++)
+		out(&e, "%s%s", k ? ", " : " ", prog->machines[k]->reachable ?
+		    arena_printf("sm_%d", k) : "NULL");
+	out(&e, " };\nstatic const asl_state_info *const machine_states[] = {");
+	for (k = 0; k < prog->nmachine; k++)
+		out(&e, "%s%s", k ? ", " : " ", prog->machines[k]->reachable ?
+		    arena_printf("sd_%d", k) : "NULL");
+	out(&e, " };\nstatic const int machine_nstates[] = {");
+	for (k = 0; k < prog->nmachine; k++)
+		out(&e, "%s%d", k ? ", " : " ",
+		    prog->machines[k]->reachable ? prog->machines[k]->nstate : 0);
+	out(&e, " };\n\n");
 	ns3 = emit_s3_names(&e, prog);
 	if (prog->ntask) {
 		out(&e, "/* The Task states, for the bindings check at start-up. */\n"
@@ -1598,9 +1606,10 @@ emitc_program(const struct program *prog, const struct emit_options *opt, FILE *
 	c_string(&e, prog->file, strlen(prog->file));
 	out(&e, ",\n\t.name = ");
 	c_string(&e, prog->name, strlen(prog->name));
-	out(&e, ",\n\t.run = sm_0,\n\t.states = sd_0, .nstate = %d,\n"
-	    "\t.consts = consts, .nconst = %d, .kvals = kvals,\n",
-	    prog->machines[0]->nstate, prog->nconst);
+	out(&e, ",\n\t.run = sm_0,\n\t.consts = consts, .nconst = %d, .kvals = kvals,\n",
+	    prog->nconst);
+	out(&e, "\t.machines = machines, .machine_states = machine_states,\n"
+	    "\t.machine_nstates = machine_nstates, .nmachine = %d,\n", prog->nmachine);
 	if (prog->ntask)
 		out(&e, "\t.tasks = tasks, .ntask = %d,\n", prog->ntask);
 	if (opt->handlers)

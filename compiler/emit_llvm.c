@@ -260,7 +260,7 @@ struct lx {
 	LLVMBasicBlockRef succeeded, failed;
 	LLVMBasicBlockRef fail;		/* where a failing step goes */
 	LLVMValueRef sd;		/* the machine's asl_state_info table */
-	LLVMValueRef sd0;		/* the top machine's: --test-state finds states in it */
+	LLVMValueRef *sds;		/* every machine's, by id (--test-state) */
 };
 
 /* ---- constants ---- */
@@ -1366,9 +1366,7 @@ body(struct lx *x, const struct machine *m, LLVMValueRef fn)
 	x->v = LLVMBuildAlloca(x->B, x->ptr, "v.slot");
 	store(x, x->in, LLVMGetParam(fn, 1));
 	store(x, x->v, LLVMConstNull(x->ptr));
-	if (!x->split && m->owner) {
-		LLVMBuildBr(x->B, x->blocks[m->start]);
-	} else if (!x->split) {
+	if (!x->split) {
 		/* StartAt, or the state --test-state runs alone. */
 		a[0] = x->ctx;
 		a[1] = i32(x, m->start);
@@ -1433,13 +1431,10 @@ dispatcher(struct lx *x, const struct machine *m, LLVMValueRef *fns, LLVMTypeRef
 	x->in = LLVMBuildAlloca(x->B, x->ptr, "in.slot");
 	x->nextp = LLVMBuildAlloca(x->B, x->i32, "next");
 	store(x, x->in, LLVMGetParam(fn, 1));
-	if (m->owner) {
-		store(x, x->nextp, i32(x, m->start));	/* StartAt */
-	} else {	/* StartAt, or the state --test-state runs alone */
-		a[0] = LLVMGetParam(fn, 0);
-		a[1] = i32(x, m->start);
-		store(x, x->nextp, rt_call(x, RT_asl_start, a, 2));
-	}
+	/* StartAt, or the state --test-state runs alone */
+	a[0] = LLVMGetParam(fn, 0);
+	a[1] = i32(x, m->start);
+	store(x, x->nextp, rt_call(x, RT_asl_start, a, 2));
 	LLVMBuildBr(x->B, loop);
 
 	LLVMPositionBuilderAtEnd(x->B, loop);
@@ -1488,8 +1483,7 @@ machine(struct lx *x, const struct machine *m)
 	x->m = m;
 	nparts = machine_parts(m, &x->part, &x->entry);
 	x->sd = state_infos(x, m);
-	if (!m->owner)
-		x->sd0 = x->sd;
+	x->sds[m->id] = x->sd;
 	x->cur_part = 0;
 	x->split = nparts > 1;
 	if (!x->split) {
@@ -1515,6 +1509,7 @@ program(struct lx *x, const struct llvm_options *lo)
 {
 	const struct program *prog = x->prog;
 	LLVMValueRef *v, consts, tasks = NULL, s3 = NULL, g, fn, a[3];
+	LLVMValueRef machines, sds, nstates;
 	LLVMTypeRef params[2], main_type;
 	const char **names;
 	struct cfield f[18];
@@ -1540,6 +1535,19 @@ program(struct lx *x, const struct llvm_options *lo)
 		tasks = ptr_array(x, "tasks", v, prog->ntask);
 		free(v);
 	}
+	/* The machines and their states, for --test-state. */
+	v = xmalloc((size_t)prog->nmachine * sizeof *v);
+	for (i = 0; i < prog->nmachine; i++)
+		v[i] = prog->machines[i]->reachable ? x->machines[i] : LLVMConstNull(x->ptr);
+	machines = ptr_array(x, "machines", v, prog->nmachine);
+	for (i = 0; i < prog->nmachine; i++)
+		v[i] = prog->machines[i]->reachable ? x->sds[i] : LLVMConstNull(x->ptr);
+	sds = ptr_array(x, "machine_states", v, prog->nmachine);
+	for (i = 0; i < prog->nmachine; i++)
+		v[i] = i32(x, prog->machines[i]->reachable ? prog->machines[i]->nstate : 0);
+	nstates = global(x, "machine_nstates",
+			 LLVMConstArray(x->i32, v, (unsigned)prog->nmachine), _Alignof(int));
+	free(v);
 	names = s3_names(prog, &ns3);
 	if (ns3)
 		s3 = string_array(x, "s3_names", names, ns3);
@@ -1562,8 +1570,10 @@ program(struct lx *x, const struct llvm_options *lo)
 	f[n++] = FI(asl_program, uses_context, prog->uses_context);
 	f[n++] = FP(asl_program, s3, s3);
 	f[n++] = FI(asl_program, ns3, ns3);
-	f[n++] = FP(asl_program, states, x->sd0);
-	f[n++] = FI(asl_program, nstate, prog->machines[0]->nstate);
+	f[n++] = FP(asl_program, machines, machines);
+	f[n++] = FP(asl_program, machine_states, sds);
+	f[n++] = FP(asl_program, machine_nstates, nstates);
+	f[n++] = FI(asl_program, nmachine, prog->nmachine);
 	g = global(x, "aslg_program", cstruct(x, sizeof(asl_program), f, n), _Alignof(asl_program));
 	LLVMSetGlobalConstant(g, 0);
 	LLVMSetLinkage(g, LLVMExternalLinkage);
@@ -1601,6 +1611,7 @@ build_module(struct lx *x, const struct program *prog, const struct llvm_options
 	params[0] = params[1] = x->ptr;
 	sm_type = LLVMFunctionType(x->ptr, params, 2, 0);
 	x->machines = arena_alloc((size_t)prog->nmachine * sizeof *x->machines);
+	x->sds = arena_alloc((size_t)prog->nmachine * sizeof *x->sds);
 	for (i = 0; i < prog->nmachine; i++) {
 		if (!prog->machines[i]->reachable)
 			continue;

@@ -364,9 +364,12 @@ typedef struct asl_program {
 				   buckets (s3://bucket) that ItemReaders
 				   and ResultWriters name as constants */
 	int ns3;
-	const asl_state_info *states;	/* the top machine's states, in the
-					   order of its asl_start indexes */
-	int nstate;
+	/* Every machine by id (0: the top), for --test-state: NULL if unused. */
+	asl_machine_fn *const *machines;
+	const asl_state_info *const *machine_states;	/* each one's states,
+							   by asl_start index */
+	const int *machine_nstates;
+	int nmachine;
 } asl_program;
 
 /* ---- values ---- */
@@ -410,7 +413,7 @@ int asl_main(int argc, char **argv, asl_program *prog);
 */
 int asl_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in);
 /*
-** The state the top machine starts at: start (its StartAt), or, for
+** The state a machine starts at: start (its StartAt), or, for
 ** --test-state, the index of the state tested alone.
 */
 int asl_start(asl_ctx *ctx, int start);

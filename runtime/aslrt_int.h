@@ -272,6 +272,8 @@ ASLP_HIDDEN struct aslp_test *aslp_test_new(const asl_program *prog,
 					    const struct aslp_test_options *o,
 					    const char *progname);
 ASLP_HIDDEN void aslp_test_free(struct aslp_test *t);
+/* Run the test: the state's machine, from the state, on in (consumed). */
+ASLP_HIDDEN json_t *aslp_test_run(asl_ctx *ctx, json_t *in);
 /* asl_enter's: 1 when the tested state is done and the run stops. */
 ASLP_HIDDEN int aslp_test_enter(asl_ctx *ctx, const asl_state_info *s, json_t *in);
 /* The state got through step (the steps before it passed their value on). */

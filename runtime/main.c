@@ -103,7 +103,7 @@ usage(FILE *f, const asl_program *prog)
 "                         its history has passed N events, as the service\n"
 "                         fails a Standard execution at 25000 (the\n"
 "                         default); 0 for no limit\n"
-"  --test-state NAME      run the top-level state NAME alone, as the TestState\n"
+"  --test-state NAME      run the state NAME alone, as the TestState\n"
 "                         API does, and print its response: output,\n"
 "                         nextState or error and cause, status\n"
 "    --mock-result JSON   what its Task, Parallel or Map returns\n"
@@ -866,7 +866,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 		vars = NULL;
 		if (ctx.vars)
 			ctx.vars_size = aslp_measure(ctx.vars, (size_t)-1, ASLP_MAX_DEPTH, &depth);
-		io = prog->run(&ctx, json_incref(exec.input));
+		io = aslp_test_run(&ctx, json_incref(exec.input));
 		status = aslp_test_report(&ctx, io, progname);
 		json_decref(io);
 		if (fflush(stdout) != 0) {

@@ -7,7 +7,8 @@
 **	{"error":"Gateway.Timeout","inspectionData":{...,"errorDetails":
 **	 {"retryIndex":0,"retryBackoffIntervalSeconds":2}},"status":"RETRIABLE"}
 **
-** The top machine starts at the state (asl_start) and the run stops where
+** The machine that holds the state (the top level, a Parallel branch or
+** a Map's item processor) starts at it (asl_start), and the run stops where
 ** the state ends: at the next state's entry, whose name is the nextState;
 ** at the machine's end; where a Fail state or an uncaught error ends it;
 ** or where a retrier would retry, which is not run but reported
@@ -35,7 +36,9 @@ static const char *const step_names[ASLP_TS_NSTEP] = {
 
 struct aslp_test {
 	const struct aslp_test_options *o;
-	int start;		/* the state's index, until the machine starts */
+	asl_machine_fn *machine;	/* the machine (branch, item processor)
+					   that holds the state */
+	int start;		/* the state's index in it */
 	const asl_state_info *state;
 
 	/* What happened. */
@@ -65,17 +68,19 @@ aslp_test_new(const asl_program *prog, const struct aslp_test_options *o,
 	};
 	struct aslp_test *t;
 	const asl_state_info *s = NULL;
-	int i, type;
+	int i, m, type;
 
-	for (i = 0; i < prog->nstate && !s; i++)
-		if (strcmp(prog->states[i].name, o->state) == 0)
-			s = &prog->states[i];
+	/* State names are unique in the whole definition, branches included. */
+	for (m = 0; m < prog->nmachine && !s; m++)
+		for (i = 0; i < prog->machine_nstates[m] && !s; i++)
+			if (strcmp(prog->machine_states[m][i].name, o->state) == 0)
+				s = &prog->machine_states[m][i];
 	if (!s) {
-		fprintf(stderr, "%s: --test-state: State not found in definition: no state \"%s\" "
-			"at the top level (the states of Parallel branches and Map item processors "
-			"are not tested alone)\n", progname, o->state);
+		fprintf(stderr, "%s: --test-state: State not found in definition: no state \"%s\"\n",
+			progname, o->state);
 		return NULL;
 	}
+	m--;
 	type = s->type;
 	if (o->mocked && type != ASL_STATE_TASK && type != ASL_STATE_PARALLEL &&
 	    type != ASL_STATE_MAP) {
@@ -96,7 +101,8 @@ aslp_test_new(const asl_program *prog, const struct aslp_test_options *o,
 		return NULL;
 	}
 	t->o = o;
-	t->start = (int)(s - prog->states);
+	t->machine = prog->machines[m];
+	t->start = (int)(s - prog->machine_states[m]);
 	t->state = s;
 	t->retry_index = t->catch_index = -1;
 	return t;
@@ -115,6 +121,12 @@ aslp_test_free(struct aslp_test *t)
 	free(t->error);
 	free(t->cause);
 	free(t);
+}
+
+json_t *
+aslp_test_run(asl_ctx *ctx, json_t *in)
+{
+	return ctx->test->machine(ctx, in);
 }
 
 int

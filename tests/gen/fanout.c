@@ -415,6 +415,11 @@ failed:
 
 /* ---- the program ---- */
 
+/* The machines and their states, for --test-state. */
+static asl_machine_fn *const machines[] = { sm_0, sm_1, sm_2, sm_3, sm_4 };
+static const asl_state_info *const machine_states[] = { sd_0, sd_1, sd_2, sd_3, sd_4 };
+static const int machine_nstates[] = { 3, 1, 1, 1, 1 };
+
 /* The S3 names that must be bound, for the check at start-up. */
 static const char *const s3_names[] = {
 	"s3://inbox/files.tsv",
@@ -426,8 +431,9 @@ asl_program aslg_program = {
 	.source = "tests/gen/fanout.asl.json",
 	.name = "fanout",
 	.run = sm_0,
-	.states = sd_0, .nstate = 3,
 	.consts = consts, .nconst = 3, .kvals = kvals,
+	.machines = machines, .machine_states = machine_states,
+	.machine_nstates = machine_nstates, .nmachine = 5,
 	.s3 = s3_names, .ns3 = 2,
 	.uses_context = 1,
 };

@@ -380,6 +380,11 @@ failed:
 
 /* ---- the program ---- */
 
+/* The machines and their states, for --test-state. */
+static asl_machine_fn *const machines[] = { sm_0 };
+static const asl_state_info *const machine_states[] = { sd_0 };
+static const int machine_nstates[] = { 7 };
+
 /* The Task states, for the bindings check at start-up. */
 static const asl_task_desc *const tasks[] = {
 	&task_0,
@@ -390,8 +395,9 @@ asl_program aslg_program = {
 	.source = "tests/gen/tour.asl.json",
 	.name = "tour",
 	.run = sm_0,
-	.states = sd_0, .nstate = 7,
 	.consts = consts, .nconst = 2, .kvals = kvals,
+	.machines = machines, .machine_states = machine_states,
+	.machine_nstates = machine_nstates, .nmachine = 1,
 	.tasks = tasks, .ntask = 1,
 	.timeout = 3600,	/* TimeoutSeconds */
 	.uses_context = 1,
