@@ -103,30 +103,30 @@ apply(asl_ctx *ctx, const asl_template *t, json_t *v)
 	return out;
 }
 
-json_t *
-asl_parameters(asl_ctx *ctx, const asl_template *t, json_t *v)
+/* apply, recording for --test-state what the state made of v. */
+static json_t *
+apply_step(asl_ctx *ctx, const asl_template *t, json_t *v, int step)
 {
 	json_t *out;
 
 	if (!ctx->test)
 		return apply(ctx, t, v);
-	aslp_test_reach(ctx, ASLP_TS_AFTER_INPUT_PATH);
+	aslp_test_reach(ctx, step - 1);
 	out = apply(ctx, t, v);
-	aslp_test_step(ctx, ASLP_TS_AFTER_PARAMETERS, out);
+	aslp_test_step(ctx, step, out);
 	return out;
+}
+
+json_t *
+asl_parameters(asl_ctx *ctx, const asl_template *t, json_t *v)
+{
+	return apply_step(ctx, t, v, ASLP_TS_AFTER_PARAMETERS);
 }
 
 json_t *
 asl_result_selector(asl_ctx *ctx, const asl_template *t, json_t *v)
 {
-	json_t *out;
-
-	if (!ctx->test)
-		return apply(ctx, t, v);
-	aslp_test_reach(ctx, ASLP_TS_RESULT);
-	out = apply(ctx, t, v);
-	aslp_test_step(ctx, ASLP_TS_AFTER_RESULT_SELECTOR, out);
-	return out;
+	return apply_step(ctx, t, v, ASLP_TS_AFTER_RESULT_SELECTOR);
 }
 
 /* The service's limits on variables. */

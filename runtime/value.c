@@ -483,8 +483,14 @@ put_int(struct out *o, json_int_t n)
 	put(o, p, (size_t)(num + sizeof num - p));
 }
 
+/*
+** v as compact JSON. With scratch, v is the details of a history event,
+** where an object whose one member is ASLP_TEXT_KEY stands for its value
+** written as JSON text (a state's input or output): serialised into
+** scratch, then put as a string, with no string made on the way.
+*/
 static void
-put_value(struct out *o, const json_t *v)
+put_value(struct out *o, struct out *scratch, const json_t *v)
 {
 	char num[64];
 	const char *key;
@@ -492,6 +498,16 @@ put_value(struct out *o, const json_t *v)
 	size_t i;
 	bool first = true;
 
+	if (scratch && json_is_object(v) && json_object_size(v) == 1 &&
+	    (m = json_object_get(v, ASLP_TEXT_KEY))) {
+		scratch->len = 0;
+		put_value(scratch, NULL, m);
+		if (scratch->oom)
+			o->oom = true;
+		else
+			put_string(o, scratch->buf, scratch->len);
+		return;
+	}
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		put(o, "{", 1);
@@ -501,7 +517,7 @@ put_value(struct out *o, const json_t *v)
 			first = false;
 			put_string(o, key, strlen(key));
 			put(o, ":", 1);
-			put_value(o, m);
+			put_value(o, scratch, m);
 		}
 		put(o, "}", 1);
 		break;
@@ -510,7 +526,7 @@ put_value(struct out *o, const json_t *v)
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
 				put(o, ",", 1);
-			put_value(o, json_array_get(v, i));
+			put_value(o, scratch, json_array_get(v, i));
 		}
 		put(o, "]", 1);
 		break;
@@ -546,7 +562,7 @@ asl_dumps(const json_t *v)
 	if (!o.buf)
 		return NULL;
 	o.cap = 64;
-	put_value(&o, v);
+	put_value(&o, NULL, v);
 	if (o.oom) {
 		free(o.buf);
 		return NULL;
@@ -560,62 +576,11 @@ asl_dump_size(const json_t *v)
 {
 	struct out o = { NULL, 0, 0, false };
 
-	put_value(&o, v);
+	put_value(&o, NULL, v);
 	return o.len;
 }
 
 /* ---- history lines ---- */
-
-/*
-** The details of an event: a JSON value, except that an object whose one
-** member is ASLP_TEXT_KEY stands for its value written as JSON text (a
-** state's input or output): serialised into scratch, then put as a
-** string, with no string of it made on the way.
-*/
-static void
-put_details(struct out *o, struct out *scratch, const json_t *v)
-{
-	const char *key;
-	json_t *m;
-	size_t i;
-	bool first = true;
-
-	if (json_is_object(v) && json_object_size(v) == 1 &&
-	    (m = json_object_get(v, ASLP_TEXT_KEY))) {
-		scratch->len = 0;
-		put_value(scratch, m);
-		if (scratch->oom)
-			o->oom = true;
-		else
-			put_string(o, scratch->buf, scratch->len);
-		return;
-	}
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		put(o, "{", 1);
-		json_object_foreach((json_t *)v, key, m) {
-			if (!first)
-				put(o, ",", 1);
-			first = false;
-			put_string(o, key, strlen(key));
-			put(o, ":", 1);
-			put_details(o, scratch, m);
-		}
-		put(o, "}", 1);
-		break;
-	case JSON_ARRAY:
-		put(o, "[", 1);
-		for (i = 0; i < json_array_size(v); i++) {
-			if (i)
-				put(o, ",", 1);
-			put_details(o, scratch, json_array_get(v, i));
-		}
-		put(o, "]", 1);
-		break;
-	default:
-		put_value(o, v);
-	}
-}
 
 const char *
 aslp_event_line(struct aslp_buf *line, struct aslp_buf *scratch, const char *timestamp,
@@ -646,7 +611,7 @@ aslp_event_line(struct aslp_buf *line, struct aslp_buf *scratch, const char *tim
 		put(&o, ",", 1);
 		put_string(&o, key, strlen(key));
 		put(&o, ":", 1);
-		put_details(&o, &s, details);
+		put_value(&o, &s, details);
 	}
 	put(&o, "}\n", 2);
 	line->s = o.buf;
