@@ -913,7 +913,9 @@ t_graph_dot_examples() {
 check "aslc graph: the DOT of every example renders with dot" t_graph_dot_examples
 
 # Mermaid: no parser is packaged for Debian, so the checks are structural;
-# with mmdc (mermaid-cli) on PATH the output is rendered too.
+# with MERMAID_MODULES (npm install mermaid@11 jsdom there) every example
+# and the hostile names are parsed by Mermaid's own parser, or with mmdc
+# (mermaid-cli) on PATH rendered.
 t_graph_mermaid() {
 	status 0 "$ASLC" graph --format=mermaid $ORDER && cp "$TMP/out" "$TMP/order.mmd" &&
 	head -1 "$TMP/order.mmd" | grep -qx "flowchart TB" &&
@@ -928,12 +930,18 @@ t_graph_mermaid() {
 	contains "$TMP/order.mmd" 'm0_s1 -.->|"Retry InventoryBusy ×3"| m0_s1' &&
 	status 0 "$ASLC" graph --format=mermaid $GRAPH/hostile.asl.json &&
 	contains "$TMP/out" '^        subgraph m2 \["inner #34;P#34;: branch 1"\]$' &&
-	if command -v mmdc >/dev/null 2>&1; then
-		for f in "$TMP/order.mmd" "$TMP/out"; do
+	cp "$TMP/out" "$TMP/hostile.mmd" &&
+	for f in examples/*/*.asl.json; do
+		"$ASLC" graph --format=mermaid "$f" -o "$TMP/ex-$(basename "$f" .asl.json).mmd" || return 1
+	done &&
+	if [ -n "${MERMAID_MODULES:-}" ]; then
+		${NODE:-node} tests/graph/mermaid-parse.mjs "$TMP"/*.mmd || return 1
+	elif command -v mmdc >/dev/null 2>&1; then
+		for f in "$TMP"/*.mmd; do
 			mmdc -q -i "$f" -o "$TMP/mmd.svg" || return 1
 		done
 	else
-		echo "note: mmdc (mermaid-cli) is not installed: Mermaid output is not rendered"
+		echo "note: neither MERMAID_MODULES nor mmdc: the Mermaid output is not parsed"
 	fi
 }
 check "aslc graph --format=mermaid" t_graph_mermaid
