@@ -44,6 +44,8 @@ void *arena_alloc(size_t n);
 char *arena_strdup(const char *s);
 char *arena_strndup(const char *s, size_t n);
 char *arena_printf(const char *fmt, ...) ASLC_PRINTF(1, 2);
+/* A mkstemps template in $TMPDIR (else /tmp): aslc-XXXXXX then suffix. */
+void temp_template(char *buf, size_t size, const char *suffix);
 void arena_free(void);
 
 /* A growable string. */

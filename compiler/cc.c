@@ -140,11 +140,12 @@ static int
 run_cc(const char **argv, const struct cc_options *opt, const char *what,
        const char *out)
 {
-	char errfile[] = "/tmp/aslc-cc-XXXXXX";
+	char errfile[4096];
 	posix_spawn_file_actions_t fa;
 	int status, fd, i, r;
 	pid_t pid;
 
+	temp_template(errfile, sizeof errfile, "");
 	if (opt->verbose) {
 		for (i = 0; argv[i]; i++)
 			fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
@@ -254,7 +255,8 @@ cc_build(const char *c_file, const char *out, const struct cc_options *opt)
 
 		if (!ends_with(opt->inputs[i], ".c"))
 			continue;
-		objs[i] = arena_strdup("/tmp/aslc-XXXXXX.o");
+		objs[i] = arena_alloc(4096);
+		temp_template(objs[i], 4096, ".o");
 		fd = mkstemps(objs[i], 2);
 		if (fd < 0)
 			fatal("cannot create a temporary file: %s", strerror(errno));

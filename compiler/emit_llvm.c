@@ -1626,7 +1626,7 @@ build_module(struct lx *x, const struct program *prog, const struct llvm_options
 }
 
 /* The object being linked, removed however aslc exits. */
-static char temp_obj[32];
+static char temp_obj[4096];
 
 static void
 remove_obj(void)
@@ -1723,7 +1723,7 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 			fclose(f);
 		goto done;
 	}
-	strcpy(temp_obj, "/tmp/aslc-XXXXXX.o");
+	temp_template(temp_obj, sizeof temp_obj, ".o");
 	fd = mkstemps(temp_obj, 2);
 	if (fd < 0)
 		fatal("cannot create a temporary file: %s", strerror(errno));

@@ -322,7 +322,7 @@ write_c(const struct program *prog, const struct options *o, const char *path)
 }
 
 /* The temporary C file of a build, removed however aslc exits. */
-static char temp_c[64];
+static char temp_c[4096];
 
 static void
 remove_temp(void)
@@ -543,7 +543,7 @@ compile(struct options *o)
 			if (cc_build(c, out, &o->cc) != 0)
 				status = 2;
 		} else {
-			strcpy(temp_c, "/tmp/aslc-XXXXXX.c");
+			temp_template(temp_c, sizeof temp_c, ".c");
 			fd = mkstemps(temp_c, 2);
 			if (fd < 0)
 				fatal("cannot create a temporary file: %s", strerror(errno));

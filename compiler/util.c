@@ -85,6 +85,20 @@ arena_strdup(const char *s)
 	return arena_strndup(s, strlen(s));
 }
 
+void
+temp_template(char *buf, size_t size, const char *suffix)
+{
+	const char *dir = getenv("TMPDIR");
+	int n;
+
+	/* As C compilers do: $TMPDIR, else /tmp. */
+	if (!dir || !*dir)
+		dir = "/tmp";
+	n = snprintf(buf, size, "%s/aslc-XXXXXX%s", dir, suffix);
+	if (n < 0 || (size_t)n >= size)
+		fatal("TMPDIR is too long: %s", dir);
+}
+
 char *
 arena_printf(const char *fmt, ...)
 {
