@@ -1365,7 +1365,7 @@ emit_body(struct emitter *e, const struct machine *m, bool split)
 			if (!m->states[i]->reachable || i == first)
 				continue;
 			if (!any)
-				out(e, "\t/* StartAt, or the state --test-state runs alone */\n"
+				out(e, "\n\t/* StartAt, or the state --test-state runs alone */\n"
 				    "\tswitch (asl_start(ctx, %d)) {\n", m->start);
 			any = true;
 			out(e, "\tcase %d:\n\t\tgoto %s;\n", i, state_label(m->states[i]));

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,9 +224,21 @@ load_bindings(struct options *o, const char *file)
 	return status;
 }
 
+/* Is v a decimal number from lo to hi? It goes into *n. */
+static bool
+number(const char *v, long long lo, long long hi, long long *n)
+{
+	char *end;
+
+	errno = 0;
+	*n = strtoll(v, &end, 10);
+	return *v && !*end && !errno && *n >= lo && *n <= hi;
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 {
+	long long n;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -257,7 +270,8 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			if (i == before && !strchr(a, '='))
 				return bad_usage("option %s needs a value", a);
 			/* A JSON object or array is the input itself. */
-			if (v[strspn(v, " \t\r\n")] == '{' || v[strspn(v, " \t\r\n")] == '[')
+			n = (long long)strspn(v, " \t\r\n");
+			if (v[n] == '{' || v[n] == '[')
 				o->input_json = v;
 			else
 				o->input_file = v;
@@ -280,13 +294,9 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			o->variables = v;
 			o->test_option = true;
 		} else if ((v = optarg_of("--retry-count", argc, argv, &i))) {
-			char *end;
-
-			errno = 0;
-			o->test.retry_count = strtoll(v, &end, 10);
-			if (!*v || *end || errno || o->test.retry_count < 0 ||
-			    o->test.retry_count > 99999999)
+			if (!number(v, 0, 99999999, &n))
 				return bad_usage("--retry-count needs a number from 0 to 99999999, not '%s'", v);
+			o->test.retry_count = n;
 			o->test_option = true;
 		} else if ((v = optarg_of("--inspection-level", argc, argv, &i))) {
 			if (strcmp(v, "INFO") == 0)
@@ -349,32 +359,21 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 				return bad_usage("--seed needs a number, not '%s'", v);
 			o->seeded = true;
 		} else if ((v = optarg_of("--max-threads", argc, argv, &i))) {
-			char *end;
-			long n;
-
-			errno = 0;
-			n = strtol(v, &end, 10);
-			if (!*v || *end || errno || n < 1 || n > ASLP_MAX_THREADS)
+			if (!number(v, 1, ASLP_MAX_THREADS, &n))
 				return bad_usage("--max-threads needs a number from 1 to " ASLP_STR(ASLP_MAX_THREADS) ", not '%s'", v);
 			o->max_threads = (int)n;
 		} else if ((v = optarg_of("--history-max", argc, argv, &i))) {
-			char *end;
-
-			errno = 0;
-			o->history_max = strtol(v, &end, 10);
-			if (!*v || *end || errno || o->history_max < 1)
+			if (!number(v, 1, LONG_MAX, &n))
 				return bad_usage("--history-max needs a number above 0, not '%s'", v);
+			o->history_max = (long)n;
 		} else if ((v = optarg_of("--history", argc, argv, &i))) {
 			if (!*v)
 				return bad_usage("option %s needs a file (- for stderr)", a);
 			o->history = v;
 		} else if ((v = optarg_of("--max-events", argc, argv, &i))) {
-			char *end;
-
-			errno = 0;
-			o->max_events = strtol(v, &end, 10);
-			if (!*v || *end || errno || o->max_events < 0)
+			if (!number(v, 0, LONG_MAX, &n))
 				return bad_usage("--max-events needs a number, not '%s'", v);
+			o->max_events = (long)n;
 		} else {
 			return bad_usage("unknown option '%s'", a);
 		}

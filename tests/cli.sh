@@ -233,6 +233,7 @@ t_exe_options() {
 	status 2 $RUNWRAP "$TMP/hello" --region "$(printf '\377')" && contains "$TMP/err" "non-empty UTF-8" &&
 	status 2 $RUNWRAP "$TMP/hello" --seed -1 && contains "$TMP/err" "--seed needs a number" &&
 	status 2 $RUNWRAP "$TMP/hello" --max-events lots && contains "$TMP/err" "--max-events needs a number" &&
+	status 2 $RUNWRAP "$TMP/hello" --history-max 0 && contains "$TMP/err" "--history-max needs a number above 0" &&
 	"$ASLC" -O0 tests/run/task-program/machine.asl.json -o "$TMP/task2" &&
 	status 0 $RUNWRAP "$TMP/task2" --input-json '{"order":{"id":1}}' --bind Echo=false \
 		--bind Echo="cat >/dev/null; echo '{\"got\":1,\"resource\":2,\"state\":3}'" \

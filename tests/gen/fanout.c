@@ -214,6 +214,7 @@ static json_t *
 sm_0(asl_ctx *ctx, json_t *in)
 {
 	json_t *v = NULL;	/* the value the current state works on */
+
 	/* StartAt, or the state --test-state runs alone */
 	switch (asl_start(ctx, 0)) {
 	case 1:
