@@ -22,6 +22,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+CMAKEDIR ?= $(LIBDIR)/cmake/aslc
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -58,6 +60,7 @@ RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
 	runtime/fanout.c runtime/itemio.c runtime/history.c runtime/teststate.c \
+	runtime/execute.c \
 	runtime/main.c
 
 COMPILER_OBJ = $(COMPILER_SRC:%.c=$(BUILD)/%.o)
@@ -123,19 +126,28 @@ $(BUILD)/aslc: $(COMPILER_OBJ) $(BUILD)/runtime/timeparse.o $(BUILD)/runtime/val
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(TCC_LIBS) $(LLVM_LIBS) \
 		$(JANSSON_LIBS)
 
+# The library is one object: the runtime's files linked together (ld -r),
+# then every symbol the header does not declare made local (the internal
+# ones are ASLP_HIDDEN), so that a program embedding workflows can have
+# functions of any name but asl_*.
+LD ?= ld
+OBJCOPY ?= objcopy
 $(BUILD)/libaslrt.a: $(RUNTIME_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	rm -f $@ $(BUILD)/aslrt.o
+	$(LD) -r -o $(BUILD)/aslrt.o $^
+	$(OBJCOPY) --localize-hidden $(BUILD)/aslrt.o
+	ar rcs $@ $(BUILD)/aslrt.o
 
 # Test helpers, built against the runtime.
 $(BUILD)/jsoneq: tests/jsoneq.c
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -o $@ $< $(JANSSON_LIBS)
 
-$(BUILD)/test_runtime: tests/unit/test_runtime.c tests/unit/test.h $(BUILD)/libaslrt.a
-	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(BUILD)/libaslrt.a $(JANSSON_LIBS)
+# The unit tests call the runtime's internals: its objects, not the library.
+$(BUILD)/test_runtime: tests/unit/test_runtime.c tests/unit/test.h $(RUNTIME_OBJ)
+	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
-$(BUILD)/test_jackson: tests/unit/test_jackson.c $(BUILD)/libaslrt.a
-	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(BUILD)/libaslrt.a $(JANSSON_LIBS)
+$(BUILD)/test_jackson: tests/unit/test_jackson.c $(RUNTIME_OBJ)
+	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
 # Install the Debian packages when something is missing, then build.
 deps-check:
@@ -151,7 +163,7 @@ demo: deps-check
 
 test: deps-check
 	@$(MAKE) --no-print-directory all $(BUILD)/jsoneq $(BUILD)/test_runtime $(BUILD)/test_jackson
-	BUILD=$(BUILD) VALGRIND=$(VALGRIND) tests/runtests
+	BUILD=$(BUILD) VALGRIND=$(VALGRIND) SAN_FLAGS="$(SAN_FLAGS)" tests/runtests
 
 check: test
 
@@ -222,18 +234,34 @@ fuzz-yaml-run: fuzz
 fuzz-check: all
 	fuzz/check-accepted.sh tests/fuzz/corpus $(wildcard $(FUZZ_BUILD)/corpus)
 
+# The pkg-config and CMake files find the rest relative to themselves, so
+# an installed tree works wherever it is moved (DESTDIR included).
+rel = $(shell realpath -m --relative-to=$(1) $(2))
+INSTALL_SUBST = -e 's|@VERSION@|$(VERSION)|' \
+	-e 's|@BIN_REL@|$(call rel,$(PREFIX),$(BINDIR))|' \
+	-e 's|@LIB_REL@|$(call rel,$(PREFIX),$(LIBDIR))|' \
+	-e 's|@INCLUDE_REL@|$(call rel,$(PREFIX),$(INCLUDEDIR))|' \
+	-e 's|@PC_TO_PREFIX@|$(call rel,$(PKGCONFIGDIR),$(PREFIX))|' \
+	-e 's|@CMAKE_TO_PREFIX@|$(call rel,$(CMAKEDIR),$(PREFIX))|'
+
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(CMAKEDIR)
 	cp $(BUILD)/aslc $(DESTDIR)$(BINDIR)/aslc
 	cp $(BUILD)/libaslrt.a $(DESTDIR)$(LIBDIR)/libaslrt.a
 	cp include/aslrt.h $(DESTDIR)$(INCLUDEDIR)/aslrt.h
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		aslrt.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/aslrt.pc
+	cp docs/aslc.1 $(DESTDIR)$(MANDIR)/man1/aslc.1
+	sed $(INSTALL_SUBST) aslrt.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/aslrt.pc
+	sed $(INSTALL_SUBST) cmake/aslcConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/aslcConfig.cmake
+	sed $(INSTALL_SUBST) cmake/aslcConfigVersion.cmake.in \
+		> $(DESTDIR)$(CMAKEDIR)/aslcConfigVersion.cmake
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/aslc $(DESTDIR)$(LIBDIR)/libaslrt.a \
-		$(DESTDIR)$(INCLUDEDIR)/aslrt.h $(DESTDIR)$(PKGCONFIGDIR)/aslrt.pc
+		$(DESTDIR)$(INCLUDEDIR)/aslrt.h $(DESTDIR)$(PKGCONFIGDIR)/aslrt.pc \
+		$(DESTDIR)$(MANDIR)/man1/aslc.1 $(DESTDIR)$(CMAKEDIR)/aslcConfig.cmake \
+		$(DESTDIR)$(CMAKEDIR)/aslcConfigVersion.cmake
+	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san build-tsan build-fuzz

@@ -588,6 +588,8 @@ struct program {
 ** source text in *src (malloc'd), or NULL after reporting errors.
 */
 json_t *load_definition(const char *file, char **src, size_t *len);
+/* All of path (- for stdin), NUL-terminated; a fatal error if unreadable. */
+char *read_file(const char *path, size_t *len);
 /*
 ** The same for text already in memory: src holds len bytes followed by a
 ** NUL, and must outlive the diagnostics (diag.c keeps it). file names the
@@ -657,9 +659,12 @@ struct emit_options {
 	bool no_version;	/* leave the aslc version out (golden files) */
 	bool handlers;		/* C handlers are linked in (aslh_handlers) */
 	const char *c_name;	/* the file being written, for #line */
+	const char *prefix;	/* -c: PREFIX_program and PREFIX_run, no main */
 };
 /* Write the C translation of prog to f. */
 void emitc_program(const struct program *prog, const struct emit_options *opt, FILE *f);
+/* The header of -c's object (--header): PREFIX_program and PREFIX_run. */
+void emitc_header(const struct program *prog, const struct emit_options *opt, FILE *f);
 /*
 ** The most states in one function. Compilers, C or LLVM, slow down faster
 ** than linearly on one huge function, so a machine of more states is
@@ -705,8 +710,10 @@ struct cc_options {
 	const char *cc;		/* C compiler command, or NULL for $CC or cc */
 	const char *opt;	/* -O level, e.g. "-O2" */
 	bool debug;		/* -g */
-	const char **extra;	/* more arguments for the C compiler */
+	const char **extra;	/* -I and -D, for every compilation */
 	int nextra;
+	const char **ldargs;	/* -L and -l, for the link after the handlers */
+	int nldargs;
 	const char **inputs;	/* handler files: .c, .o, .a */
 	int ninput;
 	bool verbose;
@@ -720,6 +727,26 @@ void cc_report(const char *tool, const char *how, const char *what, const char *
 const char *cc_runtime(const char **incdir);
 /* Compile the C file c_file into executable out; returns 0 on success. */
 int cc_build(const char *c_file, const char *out, const struct cc_options *opt);
+/*
+** -c: the object out from input (the generated C when is_c, else an
+** object LLVM or tcc made) and the handler files, as one relocatable
+** object whose only global symbols are PREFIX_program and PREFIX_run.
+** 0 on success.
+*/
+int cc_object(const char *input, bool is_c, const char *out, const char *prefix,
+	      const struct cc_options *opt);
+/*
+** Localize every global symbol of obj but PREFIX_program and PREFIX_run
+** (objcopy); stack_note adds .note.GNU-stack (tcc's objects lack it).
+*/
+int cc_localize(const char *obj, const char *prefix, bool stack_note,
+		const struct cc_options *opt);
+/*
+** The prerequisites of the handler sources (their headers) as the C
+** compiler finds them (-M, or -MM when system is false), appended to
+** *deps, already quoted for make. 0 on success.
+*/
+int cc_depends(const struct cc_options *opt, bool system, struct strbuf *deps);
 
 /* ---- tcc.c ---- */
 
@@ -727,6 +754,9 @@ int cc_build(const char *c_file, const char *out, const struct cc_options *opt);
 bool ltcc_available(void);
 /* Compile the C text code into executable out with libtcc; 0 on success. */
 int ltcc_build(const char *code, const char *out, const struct cc_options *opt);
+/* -c with tcc: code and the handler files into one object out; 0 on success. */
+int ltcc_object(const char *code, const char *out, const char *prefix,
+		const struct cc_options *opt);
 /*
 ** Compile code in memory and call its main(argc, argv); its return value
 ** goes to *exit_status. Returns 0, or -1 if the build failed (reported).
@@ -739,6 +769,8 @@ int ltcc_run(const char *code, int argc, char **argv, const struct cc_options *o
 struct llvm_options {
 	const char *ll;		/* write the LLVM IR here ("-": stdout), no executable */
 	bool handlers;		/* C handlers are linked in (aslh_handlers) */
+	const char *prefix;	/* -c: PREFIX_program and PREFIX_run, no main;
+				   out is then an object */
 };
 /* Whether this aslc was built with LLVM. */
 bool llvm_available(void);

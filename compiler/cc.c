@@ -234,33 +234,41 @@ cc_runtime(const char **inc)
 	return lib;
 }
 
-int
-cc_build(const char *c_file, const char *out, const struct cc_options *opt)
+/* A temporary file name ending in suffix, created empty; arena memory. */
+static char *
+temp_file(const char *suffix)
 {
-	const char **argv = NULL, *inc, *lib;
-	char **objs;
-	int argc = 0, i, status = 0;
+	char *name = arena_alloc(4096);
+	int fd;
 
-	lib = cc_runtime(&inc);
+	temp_template(name, 4096, suffix);
+	fd = mkstemps(name, (int)strlen(suffix));
+	if (fd < 0)
+		fatal("cannot create a temporary file: %s", strerror(errno));
+	close(fd);
+	return name;
+}
 
-	/* Handler sources first, each on its own: their errors are theirs. */
-	objs = xmalloc(((size_t)opt->ninput + 1) * sizeof *objs);
+/*
+** Compile the handler sources (.c) each on its own, into temporary
+** objects: objs[i] for inputs[i], NULL for the .o and .a given as they
+** are. Returns 0, or -1 after the compiler's messages.
+*/
+static int
+compile_handlers(const struct cc_options *opt, const char *inc, const char *out, char **objs)
+{
+	const char **argv = NULL;
+	int argc, i, status = 0;
+
 	for (i = 0; i < opt->ninput; i++) {
 		objs[i] = NULL;
 		if (access(opt->inputs[i], R_OK) != 0)
 			fatal("cannot read %s: %s", opt->inputs[i], strerror(errno));
 	}
-	for (i = 0; i < opt->ninput; i++) {
-		int fd;
-
+	for (i = 0; i < opt->ninput && status == 0; i++) {
 		if (!ends_with(opt->inputs[i], ".c"))
 			continue;
-		objs[i] = arena_alloc(4096);
-		temp_template(objs[i], 4096, ".o");
-		fd = mkstemps(objs[i], 2);
-		if (fd < 0)
-			fatal("cannot create a temporary file: %s", strerror(errno));
-		close(fd);
+		objs[i] = temp_file(".o");
 		argc = 0;
 		common_args(&argv, &argc, opt, inc);
 		/* Handlers are C11 with POSIX: nanosleep, getenv, ... */
@@ -269,11 +277,35 @@ cc_build(const char *c_file, const char *out, const struct cc_options *opt)
 		add_arg(&argv, &argc, "-o");
 		add_arg(&argv, &argc, objs[i]);
 		add_arg(&argv, &argc, opt->inputs[i]);
-		if (run_cc(argv, opt, opt->inputs[i], out) != 0) {
-			status = -1;
-			break;
-		}
+		status = run_cc(argv, opt, opt->inputs[i], out);
 	}
+	free((void *)argv);
+	return status;
+}
+
+static void
+remove_objects(const struct cc_options *opt, char **objs)
+{
+	int i;
+
+	for (i = 0; i < opt->ninput; i++)
+		if (objs[i])
+			unlink(objs[i]);
+	free(objs);
+}
+
+int
+cc_build(const char *c_file, const char *out, const struct cc_options *opt)
+{
+	const char **argv = NULL, *inc, *lib;
+	char **objs;
+	int argc = 0, i, status;
+
+	lib = cc_runtime(&inc);
+
+	/* Handler sources first, each on its own: their errors are theirs. */
+	objs = xmalloc(((size_t)opt->ninput + 1) * sizeof *objs);
+	status = compile_handlers(opt, inc, out, objs);
 	if (status == 0) {
 		argc = 0;
 		common_args(&argv, &argc, opt, inc);
@@ -282,14 +314,140 @@ cc_build(const char *c_file, const char *out, const struct cc_options *opt)
 		add_arg(&argv, &argc, c_file);
 		for (i = 0; i < opt->ninput; i++)
 			add_arg(&argv, &argc, objs[i] ? objs[i] : opt->inputs[i]);
+		/* -L and -l: the handlers' libraries, after the handlers. */
+		for (i = 0; i < opt->nldargs; i++)
+			add_arg(&argv, &argc, opt->ldargs[i]);
 		add_arg(&argv, &argc, arena_printf("%s/libaslrt.a", lib));
 		add_words(&argv, &argc, ASLC_JANSSON_LIBS);
 		status = run_cc(argv, opt, NULL, out);
 	}
-	for (i = 0; i < opt->ninput; i++)
-		if (objs[i])
-			unlink(objs[i]);
-	free(objs);
+	remove_objects(opt, objs);
+	free((void *)argv);
+	return status;
+}
+
+/*
+** Make every global symbol of the object obj local but PREFIX_program and
+** PREFIX_run (objcopy, or $OBJCOPY); tcc's objects also get the note that
+** their stack need not be executable, which GNU ld otherwise warns about.
+*/
+int
+cc_localize(const char *obj, const char *prefix, bool stack_note, const struct cc_options *opt)
+{
+	const char **argv = NULL, *tool = getenv("OBJCOPY");
+	int argc = 0, status;
+
+	add_words(&argv, &argc, tool && *tool ? tool : "objcopy");
+	add_arg(&argv, &argc, arena_printf("--keep-global-symbol=%s_program", prefix));
+	add_arg(&argv, &argc, arena_printf("--keep-global-symbol=%s_run", prefix));
+	if (stack_note) {
+		add_arg(&argv, &argc, "--add-section");
+		add_arg(&argv, &argc, ".note.GNU-stack=/dev/null");
+		add_arg(&argv, &argc, "--set-section-flags");
+		add_arg(&argv, &argc, ".note.GNU-stack=contents,readonly");
+	}
+	add_arg(&argv, &argc, obj);
+	status = run_cc(argv, opt, NULL, obj);
+	free((void *)argv);
+	return status;
+}
+
+int
+cc_object(const char *input, bool is_c, const char *out, const char *prefix,
+	  const struct cc_options *opt)
+{
+	const char **argv = NULL, *inc, *gen = input;
+	char **objs;
+	int argc = 0, i, status = 0;
+
+	cc_runtime(&inc);
+	objs = xmalloc(((size_t)opt->ninput + 1) * sizeof *objs);
+	status = compile_handlers(opt, inc, out, objs);
+	if (status == 0 && is_c) {
+		/* Alone, the generated C compiles straight to the output. */
+		gen = opt->ninput ? temp_file(".o") : out;
+		common_args(&argv, &argc, opt, inc);
+		add_arg(&argv, &argc, "-c");
+		add_arg(&argv, &argc, "-o");
+		add_arg(&argv, &argc, gen);
+		add_arg(&argv, &argc, input);
+		status = run_cc(argv, opt, NULL, out);
+	}
+	if (status == 0 && opt->ninput) {
+		/* One relocatable object: the workflow and its handlers. */
+		argc = 0;
+		add_words(&argv, &argc, opt->cc ? opt->cc : getenv("CC") && *getenv("CC") ?
+			  getenv("CC") : "cc");
+		add_arg(&argv, &argc, "-r");
+		add_arg(&argv, &argc, "-nostdlib");
+		add_arg(&argv, &argc, "-o");
+		add_arg(&argv, &argc, out);
+		add_arg(&argv, &argc, gen);
+		for (i = 0; i < opt->ninput; i++)
+			add_arg(&argv, &argc, objs[i] ? objs[i] : opt->inputs[i]);
+		status = run_cc(argv, opt, NULL, out);
+		if (status == 0)
+			status = cc_localize(out, prefix, false, opt);
+	}
+	if (gen != input && gen != out)
+		unlink(gen);
+	remove_objects(opt, objs);
+	free((void *)argv);
+	return status;
+}
+
+int
+cc_depends(const struct cc_options *opt, bool system, struct strbuf *deps)
+{
+	const char **argv = NULL, *inc;
+	int argc, i, status = 0;
+
+	cc_runtime_dir(&inc);
+	for (i = 0; i < opt->ninput && status == 0; i++) {
+		char *d, *p, *text;
+		size_t n;
+
+		if (!ends_with(opt->inputs[i], ".c"))
+			continue;
+		d = temp_file(".d");
+		argc = 0;
+		common_args(&argv, &argc, opt, inc ? inc : ".");
+		add_arg(&argv, &argc, "-D_POSIX_C_SOURCE=200809L");
+		add_arg(&argv, &argc, system ? "-M" : "-MM");
+		add_arg(&argv, &argc, "-MF");
+		add_arg(&argv, &argc, d);
+		add_arg(&argv, &argc, "-MT");
+		add_arg(&argv, &argc, "x");
+		add_arg(&argv, &argc, opt->inputs[i]);
+		status = run_cc(argv, opt, opt->inputs[i], NULL);
+		text = status == 0 ? read_file(d, &n) : NULL;
+		unlink(d);
+		if (!text)
+			continue;
+		/* "x: a.c b.h \<newline> c.h": the words after the colon. */
+		for (p = text; *p; p++)
+			if (p[0] == '\\' && p[1] == '\n')
+				p[0] = p[1] = ' ';
+		p = strchr(text, ':');
+		if (p) {
+			p++;
+			for (;;) {
+				size_t k;
+
+				p += strspn(p, " \t\n");
+				if (!*p)
+					break;
+				/* A word; "\ " is a space inside it. */
+				for (k = 0; p[k] && !strchr(" \t\n", p[k]); k++)
+					if (p[k] == '\\' && p[k + 1])
+						k++;
+				sb_putn(deps, p, k);
+				sb_putc(deps, '\n');
+				p += k;
+			}
+		}
+		free(text);
+	}
 	free((void *)argv);
 	return status;
 }

@@ -116,7 +116,9 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	  int (asl_ctx *, json_t *, const asl_path *, int, const asl_path *)) \
 	X(asl_string_matches, "i:ppppz", \
 	  int (asl_ctx *, json_t *, const asl_path *, const char *, size_t)) \
-	X(asl_main, "i:ipp", int (int, char **, asl_program *))
+	X(asl_main, "i:ipp", int (int, char **, asl_program *)) \
+	X(asl_execute, "i:pppp", \
+	  int (asl_program *, const char *, const asl_options *, asl_result *))
 
 #if defined(__GNUC__)
 #define X(name, sig, type) \
@@ -1574,10 +1576,29 @@ program(struct lx *x, const struct llvm_options *lo)
 	f[n++] = FP(asl_program, machine_states, sds);
 	f[n++] = FP(asl_program, machine_nstates, nstates);
 	f[n++] = FI(asl_program, nmachine, prog->nmachine);
-	g = global(x, "aslg_program", cstruct(x, sizeof(asl_program), f, n), _Alignof(asl_program));
+	g = global(x, lo->prefix ? arena_printf("%s_program", lo->prefix) : "aslg_program",
+		   cstruct(x, sizeof(asl_program), f, n), _Alignof(asl_program));
 	LLVMSetGlobalConstant(g, 0);
 	LLVMSetLinkage(g, LLVMExternalLinkage);
 	LLVMSetUnnamedAddress(g, LLVMNoUnnamedAddr);
+
+	if (lo->prefix) {
+		/*
+		** int PREFIX_run(const char *input, const asl_options *opt,
+		**	asl_result *res) { return asl_execute(&PREFIX_program, ...); }
+		*/
+		LLVMValueRef b[4];
+		LLVMTypeRef ps[3] = { x->ptr, x->ptr, x->ptr };
+
+		fn = LLVMAddFunction(x->M, arena_printf("%s_run", lo->prefix),
+				     LLVMFunctionType(x->i32, ps, 3, 0));
+		LLVMPositionBuilderAtEnd(x->B, LLVMAppendBasicBlockInContext(x->C, fn, "entry"));
+		b[0] = g;
+		for (i = 0; i < 3; i++)
+			b[i + 1] = LLVMGetParam(fn, (unsigned)i);
+		LLVMBuildRet(x->B, rt_call(x, RT_asl_execute, b, 4));
+		return;
+	}
 
 	/* int main(int argc, char **argv) { return asl_main(argc, argv, &aslg_program); } */
 	params[0] = x->i32;
@@ -1723,6 +1744,14 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 			fclose(f);
 		goto done;
 	}
+	if (lo->prefix && !opt->ninput) {
+		/* -c, no handlers: the object is the output. */
+		if (LLVMTargetMachineEmitToFile(tm, x.M, (char *)out, LLVMObjectFile, &err)) {
+			fprintf(stderr, "aslc: LLVM could not write the object %s: %s\n", out, err);
+			status = -1;
+		}
+		goto done;
+	}
 	temp_template(temp_obj, sizeof temp_obj, ".o");
 	fd = mkstemps(temp_obj, 2);
 	if (fd < 0)
@@ -1732,6 +1761,8 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	if (LLVMTargetMachineEmitToFile(tm, x.M, temp_obj, LLVMObjectFile, &err)) {
 		fprintf(stderr, "aslc: LLVM could not write the object %s: %s\n", temp_obj, err);
 		status = -1;
+	} else if (lo->prefix) {
+		status = cc_object(temp_obj, false, out, lo->prefix, opt);
 	} else {
 		status = cc_build(temp_obj, out, opt);
 	}

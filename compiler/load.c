@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Read all of path; NULL with a message on failure. */
-static char *
+/* Read all of path (- for stdin); a fatal error on failure. */
+char *
 read_file(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

@@ -34,6 +34,7 @@ usage(FILE *f)
 {
 	fputs(
 "usage: aslc [options] FILE.asl.json [HANDLERS.c ...]\n"
+"       aslc -c [--prefix NAME] [--header FILE.h] FILE.asl.json [HANDLERS.c ...]\n"
 "       aslc run [options] FILE.asl.json [HANDLERS.c ...] [-- PROGRAM-OPTIONS]\n"
 "       aslc graph FILE.asl.json [--format=dot|mermaid|svg] [-o OUT]\n"
 "                  [--history HISTORY.jsonl]\n"
@@ -47,8 +48,23 @@ usage(FILE *f)
 "dot), with an execution's history (JSON lines of HistoryEvents) laid over.\n"
 "\n"
 "  -o FILE        write the output to FILE (default: the definition's name\n"
-"                 without .asl.json (.asl.yaml), or with .c for -S)\n"
+"                 without .asl.json (.asl.yaml), with .c for -S, .o for -c)\n"
 "  -S             write the generated C instead of an executable\n"
+"  -c             compile to an object to link into a C program: it exports\n"
+"                 PREFIX_program and PREFIX_run(input, options, result)\n"
+"                 (aslrt.h, asl_execute), and nothing else\n"
+"  --prefix NAME  with -c: the exported names' prefix (default: the file's\n"
+"                 name, with _ for what C refuses: order-routing_run)\n"
+"  --header FILE  with -c: write a header declaring the object's symbols\n"
+"  -MD, -MMD      write a make rule of what the output depends on (the\n"
+"                 definition, the handler files, their headers; -MMD leaves\n"
+"                 system headers out) to OUT.d, as gcc does\n"
+"  -MF FILE       ... to FILE instead\n"
+"  -MT TARGET     ... with TARGET as the rule's target (default: the output)\n"
+"  -MP            ... and an empty rule for each prerequisite\n"
+"  -I DIR, -D NAME[=VALUE]\n"
+"                 passed to the C compiler for the handler files\n"
+"  -L DIR, -l LIB passed to the link, after the handler files\n"
 "  --check        check the definition only; report every problem\n"
 "  --name NAME    the state machine name in ARNs and $$ (default: the file's)\n"
 "  -O0 -O1 -O2 -O3 -Os\n"
@@ -76,7 +92,12 @@ usage(FILE *f)
 "  --no-version   leave the aslc version out of generated C\n"
 "  -d             print the IR on stderr\n"
 "  -v             print the C compiler command\n"
-"  --help, --version\n"
+"  --help         this text\n"
+"  --version      the versions of aslc and of its runtime library\n"
+"\n"
+"Environment: CC (the C compiler), ASLC_CFLAGS (more flags for it), OBJCOPY\n"
+"(for -c with handler files), TMPDIR, ASLC_RUNTIME_DIR and ASLC_INCLUDE_DIR\n"
+"(where libaslrt.a and aslrt.h are), ASLC_TCC_DIR, NO_COLOR.\n"
 "\n"
 "Exit status: 0 success, 1 errors in the definition, 2 usage or system error.\n",
 	      f);
@@ -123,8 +144,82 @@ struct options {
 	const char *history;	/* aslc graph --history */
 	int nrun;		/* the program's options, after -- */
 	char **run_args;
+	bool object;		/* -c */
+	const char *prefix;	/* --prefix, or NULL: from the file's name */
+	const char *header;	/* --header FILE */
+	bool deps, deps_system, deps_phony;	/* -MD (-MMD: no system headers), -MP */
+	const char *dep_file;	/* -MF */
+	const char **dep_targets;	/* -MT, in order */
+	int ndep_target;
 	struct cc_options cc;
 };
+
+/* Append a to the list *v of *n strings. */
+static void
+push(const char ***v, int *n, const char *a)
+{
+	*v = xrealloc((void *)*v, (size_t)(*n + 1) * sizeof **v);
+	(*v)[(*n)++] = a;
+}
+
+/*
+** The value of option name at argv[*i]: attached (-Idir, --prefix=P) or
+** the next argument. NULL if argv[*i] is not that option; a usage error
+** if its value is missing.
+*/
+static const char *
+value_of(const char *name, int argc, char **argv, int *i)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '\0') {
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "aslc: %s needs an argument\n", a);
+			exit(2);
+		}
+		return argv[++*i];
+	}
+	if (name[1] == '-') {	/* --long=value */
+		if (a[n] != '=')
+			return NULL;
+		return a + n + 1;
+	}
+	return a + n;
+}
+
+/* Is s a C identifier that is not the runtime's (asl_, aslp_ ...)? */
+static bool
+valid_prefix(const char *s)
+{
+	const char *p;
+
+	if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (p = s; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9')))
+			return false;
+	return strncmp(s, "asl", 3) != 0 || !(s[3] == '\0' || s[3] == '_' ||
+					     ((s[3] == 'p' || s[3] == 'g' || s[3] == 'h') &&
+					      (s[4] == '\0' || s[4] == '_')));
+}
+
+/* The default --prefix: the file's base name with _ for what C refuses. */
+static const char *
+prefix_of(const char *base)
+{
+	char *p = arena_printf("%s%s", *base >= '0' && *base <= '9' ? "_" : "", base);
+	char *q;
+
+	for (q = p; *q; q++)
+		if (!(*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		      (*q >= '0' && *q <= '9')))
+			*q = '_';
+	return p;
+}
 
 /* A file for the C compiler rather than a definition: handlers. */
 static bool
@@ -149,7 +244,7 @@ parse_args(int argc, char **argv, struct options *o)
 		i = 2;
 	}
 	for (; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v;
 
 		if (o->run && strcmp(a, "--") == 0) {
 			o->run_args = argv + i + 1;
@@ -159,8 +254,32 @@ parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		} else if (strcmp(a, "--version") == 0) {
-			printf("aslc %s (runtime ABI %d)\n", ASLC_VERSION, ASLRT_ABI);
+			printf("aslc %s (runtime libaslrt %s, ABI %d)\n", ASLC_VERSION, ASLRT_VERSION,
+			       ASLRT_ABI);
 			exit(0);
+		} else if (strcmp(a, "-c") == 0) {
+			o->object = true;
+		} else if ((v = value_of("--prefix", argc, argv, &i))) {
+			o->prefix = v;
+		} else if ((v = value_of("--header", argc, argv, &i))) {
+			o->header = v;
+		} else if (strcmp(a, "-MD") == 0 || strcmp(a, "-MMD") == 0) {
+			o->deps = true;
+			o->deps_system = a[2] == 'D';
+		} else if (strcmp(a, "-MP") == 0) {
+			o->deps_phony = true;
+		} else if ((v = value_of("-MF", argc, argv, &i))) {
+			o->dep_file = v;
+		} else if ((v = value_of("-MT", argc, argv, &i))) {
+			push(&o->dep_targets, &o->ndep_target, v);
+		} else if ((v = value_of("-I", argc, argv, &i))) {
+			push(&o->cc.extra, &o->cc.nextra, arena_printf("-I%s", v));
+		} else if ((v = value_of("-D", argc, argv, &i))) {
+			push(&o->cc.extra, &o->cc.nextra, arena_printf("-D%s", v));
+		} else if ((v = value_of("-L", argc, argv, &i))) {
+			push(&o->cc.ldargs, &o->cc.nldargs, arena_printf("-L%s", v));
+		} else if ((v = value_of("-l", argc, argv, &i))) {
+			push(&o->cc.ldargs, &o->cc.nldargs, arena_printf("-l%s", v));
 		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--name") == 0 ||
 			   strcmp(a, "--cc") == 0) {
 			if (i + 1 >= argc) {
@@ -236,9 +355,7 @@ parse_args(int argc, char **argv, struct options *o)
 			fprintf(stderr, "aslc: unknown option %s (try --help)\n", a);
 			return 2;
 		} else if (is_c_input(a)) {
-			o->cc.inputs = xrealloc((void *)o->cc.inputs,
-						(size_t)(o->cc.ninput + 1) * sizeof *o->cc.inputs);
-			o->cc.inputs[o->cc.ninput++] = a;
+			push(&o->cc.inputs, &o->cc.ninput, a);
 		} else if (o->file) {
 			fprintf(stderr, "aslc: one definition at a time: %s and %s\n", o->file, a);
 			return 2;
@@ -259,6 +376,26 @@ parse_args(int argc, char **argv, struct options *o)
 			 o->backend != BACKEND_CC || o->cc.debug)) {
 		fprintf(stderr, "aslc: aslc graph draws the definition: -S, --check, -g, "
 			"--emit-llvm, --backend and handler files do not apply\n");
+		return 2;
+	}
+	if ((o->run || o->graph || o->check) && (o->object || o->header || o->prefix || o->deps)) {
+		fprintf(stderr, "aslc: -c, --header, --prefix and -MD write files of a build: "
+			"they do not apply to %s\n", o->run ? "aslc run" : o->graph ? "aslc graph" :
+			"--check");
+		return 2;
+	}
+	if ((o->header || o->prefix) && !o->object) {
+		fprintf(stderr, "aslc: %s goes with -c: it names what the object exports\n",
+			o->header ? "--header" : "--prefix");
+		return 2;
+	}
+	if (o->prefix && !valid_prefix(o->prefix)) {
+		fprintf(stderr, "aslc: --prefix %s: a prefix is a C identifier, and asl, aslp, "
+			"aslg and aslh (with _ after them) are the runtime's\n", o->prefix);
+		return 2;
+	}
+	if ((o->dep_file || o->ndep_target || o->deps_phony) && !o->deps) {
+		fprintf(stderr, "aslc: -MF, -MT and -MP go with -MD or -MMD\n");
 		return 2;
 	}
 	if (o->emit_c && o->emit_llvm) {
@@ -295,6 +432,7 @@ c_text(const struct program *prog, const struct options *o, const char *c_name)
 	eo.no_version = o->no_version;
 	eo.handlers = o->cc.ninput > 0;
 	eo.c_name = c_name;
+	eo.prefix = o->prefix;
 	emitc_program(prog, &eo, f);
 	if (fclose(f) != 0)
 		fatal("out of memory");
@@ -314,11 +452,138 @@ write_c(const struct program *prog, const struct options *o, const char *path)
 	eo.no_version = o->no_version;
 	eo.handlers = o->cc.ninput > 0;
 	eo.c_name = path;
+	eo.prefix = o->prefix;
 	emitc_program(prog, &eo, f);
 	if (fflush(f) != 0 || ferror(f))
 		fatal("cannot write %s: %s", path, strerror(errno));
 	if (f != stdout)
 		fclose(f);
+}
+
+/*
+** --header: the declarations of -c's object. An unchanged header is not
+** written again, so that make does not recompile what includes it.
+*/
+static void
+write_header(const struct program *prog, const struct options *o)
+{
+	struct emit_options eo;
+	char *text = NULL, *old;
+	size_t len = 0, n;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		fatal("out of memory");
+	memset(&eo, 0, sizeof eo);
+	eo.no_version = o->no_version;
+	eo.prefix = o->prefix;
+	emitc_header(prog, &eo, f);
+	if (fclose(f) != 0)
+		fatal("out of memory");
+	if (strcmp(o->header, "-") != 0 && access(o->header, R_OK) == 0) {
+		old = read_file(o->header, &n);
+		if (n == len && memcmp(old, text, len) == 0) {
+			free(old);
+			free(text);
+			return;
+		}
+		free(old);
+	}
+	f = strcmp(o->header, "-") == 0 ? stdout : fopen(o->header, "w");
+	if (!f)
+		fatal("cannot create %s: %s", o->header, strerror(errno));
+	if (fwrite(text, 1, len, f) != len || fflush(f) != 0 || ferror(f))
+		fatal("cannot write %s: %s", o->header, strerror(errno));
+	if (f != stdout)
+		fclose(f);
+	free(text);
+}
+
+/* A file name as make reads it: blanks, $ and # escaped. */
+static void
+make_quote(struct strbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '#')
+			sb_putc(b, '\\');
+		else if (*s == '$')
+			sb_putc(b, '$');
+		sb_putc(b, *s);
+	}
+}
+
+/*
+** -MD: a make rule, as gcc writes one, saying that the outputs depend on
+** the definition, the handler files and the headers those include; with
+** -MP, an empty rule for each of them, so that make does not stop when
+** one is deleted. Written to -MF, else the output with .d for its suffix.
+*/
+static void
+write_deps(const struct options *o, const char *out)
+{
+	struct strbuf rule = { 0 }, extra = { 0 };
+	const char *file = o->dep_file, *slash, *dot, *p, **prereq = NULL;
+	size_t col;
+	int i, nprereq = 0;
+	FILE *f;
+
+	if (!file) {
+		const char *base = strcmp(out, "-") == 0 ? default_name(o->file) : out;
+
+		slash = strrchr(base, '/');
+		dot = strrchr(slash ? slash : base, '.');
+		file = dot && dot != (slash ? slash + 1 : base) ?
+			arena_printf("%.*s.d", (int)(dot - base), base) : arena_printf("%s.d", base);
+	}
+	if (o->ndep_target) {
+		for (i = 0; i < o->ndep_target; i++)
+			sb_printf(&rule, "%s%s", i ? " " : "", o->dep_targets[i]);
+	} else {
+		make_quote(&rule, out);
+	}
+	sb_putc(&rule, ':');
+	/* The definition, the handler files, then their headers. */
+	sb_putc(&extra, '\n');
+	make_quote(&extra, o->file);
+	sb_putc(&extra, '\n');
+	for (i = 0; i < o->cc.ninput; i++) {
+		make_quote(&extra, o->cc.inputs[i]);
+		sb_putc(&extra, '\n');
+	}
+	if (cc_depends(&o->cc, o->deps_system, &extra) != 0)
+		exit(2);
+	/* Each prerequisite once: the handlers' headers repeat. */
+	for (p = extra.s + 1; *p; p = strchr(p, '\n') + 1) {
+		size_t n = strcspn(p, "\n");
+
+		for (i = 0; i < nprereq; i++)
+			if (strlen(prereq[i]) == n && strncmp(prereq[i], p, n) == 0)
+				break;
+		if (i == nprereq)
+			push(&prereq, &nprereq, arena_strndup(p, n));
+	}
+	col = rule.len;
+	for (i = 0; i < nprereq; i++) {
+		size_t n = strlen(prereq[i]);
+
+		if (col + n + 1 > 78) {
+			sb_puts(&rule, " \\\n ");
+			col = 1;
+		}
+		sb_putc(&rule, ' ');
+		sb_puts(&rule, prereq[i]);
+		col += n + 1;
+	}
+	sb_putc(&rule, '\n');
+	/* -MP: each prerequisite but the definition, as gcc's does. */
+	for (i = 1; o->deps_phony && i < nprereq; i++)
+		sb_printf(&rule, "\n%s:\n", prereq[i]);
+	f = fopen(file, "w");
+	if (!f || fwrite(rule.s, 1, rule.len, f) != rule.len || fclose(f) != 0)
+		fatal("cannot write %s: %s", file, strerror(errno));
+	sb_free(&rule);
+	sb_free(&extra);
+	free((void *)prereq);
 }
 
 /* The temporary C file of a build, removed however aslc exits. */
@@ -454,6 +719,46 @@ draw(const struct program *prog, const struct options *o)
 	return 0;
 }
 
+/* -c: the object out, with whichever backend. */
+static int
+build_object(const struct program *prog, const struct options *o, const char *out)
+{
+	int fd, status;
+
+	if (o->backend == BACKEND_LLVM) {
+		struct llvm_options lo = { .handlers = o->cc.ninput > 0 };
+
+		lo.prefix = o->prefix;
+		return llvm_build(prog, &lo, out, &o->cc) != 0 ? 2 : 0;
+	}
+	if (o->backend == BACKEND_TCC) {
+		char *code = c_text(prog, o, arena_printf("%s.aslc.c", out));
+
+		if (o->cc.debug)
+			write_c(prog, o, arena_printf("%s.aslc.c", out));
+		status = ltcc_object(code, out, o->prefix, &o->cc) != 0 ? 2 : 0;
+		free(code);
+		return status;
+	}
+	if (o->cc.debug) {
+		/* A debugger shows this C where no #line points at the definition. */
+		const char *c = arena_printf("%s.aslc.c", out);
+
+		write_c(prog, o, c);
+		return cc_object(c, true, out, o->prefix, &o->cc) != 0 ? 2 : 0;
+	}
+	temp_template(temp_c, sizeof temp_c, ".c");
+	fd = mkstemps(temp_c, 2);
+	if (fd < 0)
+		fatal("cannot create a temporary file: %s", strerror(errno));
+	close(fd);
+	write_c(prog, o, temp_c);
+	status = cc_object(temp_c, true, out, o->prefix, &o->cc) != 0 ? 2 : 0;
+	remove_temp();
+	*temp_c = '\0';
+	return status;
+}
+
 static int
 compile(struct options *o)
 {
@@ -461,10 +766,12 @@ compile(struct options *o)
 	char *src = NULL;
 	size_t len;
 	struct program *prog = NULL;
-	const char *name, *base = default_name(o->file), *out;
+	const char *name, *base = default_name(o->file), *out = NULL;
 	int status = 0;
 
 	name = o->name ? o->name : base;
+	if (o->object && !o->prefix)
+		o->prefix = prefix_of(base);
 	if (!*name || !valid_utf8(name))
 		fatal("the state machine name must be non-empty UTF-8 text; use --name");
 	root = load_definition(o->file, &src, &len);
@@ -505,9 +812,16 @@ compile(struct options *o)
 		struct llvm_options lo = { .handlers = o->cc.ninput > 0 };
 
 		lo.ll = out = o->out ? o->out : arena_printf("%s.ll", base);
+		lo.prefix = o->prefix;
 		check_output(o->file, out);
 		if (llvm_build(prog, &lo, NULL, &o->cc) != 0)
 			status = 2;
+	} else if (o->object) {
+		out = o->out ? o->out : arena_printf("%s.o", base);
+		if (strcmp(out, "-") == 0)
+			fatal("an object cannot be written to stdout; use -S for C");
+		check_output(o->file, out);
+		status = build_object(prog, o, out);
 	} else {
 		int fd;
 
@@ -555,6 +869,12 @@ compile(struct options *o)
 			*temp_c = '\0';
 		}
 	}
+	if (status == 0 && out) {
+		if (o->header)
+			write_header(prog, o);
+		if (o->deps)
+			write_deps(o, out);
+	}
 done:
 	parse_free(prog);
 	free(src);
@@ -580,5 +900,8 @@ main(int argc, char **argv)
 	diag_free();
 	arena_free();
 	free((void *)o.cc.inputs);
+	free((void *)o.cc.extra);
+	free((void *)o.cc.ldargs);
+	free((void *)o.dep_targets);
 	return status;
 }

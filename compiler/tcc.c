@@ -91,6 +91,19 @@ build(const char *code, int type, const struct cc_options *opt)
 	env = getenv("ASLC_TCC_DIR");
 	tcc_set_lib_path(s, env && *env ? env : ASLC_TCC_DIR);
 	tcc_set_output_type(s, type);
+	/* -I and -D first: they are searched before the runtime's header. */
+	for (i = 0; i < opt->nextra; i++) {
+		const char *a = opt->extra[i];
+
+		if (a[1] == 'I') {
+			tcc_add_include_path(s, a + 2);
+		} else if (a[1] == 'D') {
+			const char *eq = strchr(a + 2, '=');
+
+			tcc_define_symbol(s, eq ? arena_strndup(a + 2, (size_t)(eq - a - 2)) : a + 2,
+					  eq ? eq + 1 : NULL);
+		}
+	}
 	tcc_add_include_path(s, inc);
 	if (opt->debug)
 		tcc_set_options(s, "-g");
@@ -119,6 +132,17 @@ build(const char *code, int type, const struct cc_options *opt)
 			what = opt->inputs[i];
 			goto fail;
 		}
+	if (type == TCC_OUTPUT_OBJ) {	/* -c: no libraries in an object */
+		sb_free(&said);
+		return s;
+	}
+	for (i = 0; i < opt->nldargs; i++) {
+		const char *a = opt->ldargs[i];
+
+		if ((a[1] == 'L' ? tcc_add_library_path(s, a + 2) :
+		     tcc_add_library(s, a + 2)) < 0)
+			goto fail;
+	}
 	if (tcc_add_file(s, arena_printf("%s/libaslrt.a", lib)) < 0 ||
 	    tcc_add_library(s, "jansson") < 0 || tcc_add_library(s, "pthread") < 0 ||
 	    tcc_add_library(s, "m") < 0)
@@ -145,6 +169,24 @@ ltcc_build(const char *code, const char *out, const struct cc_options *opt)
 	if (status)
 		report(NULL, out, opt);
 	tcc_delete(s);
+	return status;
+}
+
+int
+ltcc_object(const char *code, const char *out, const char *prefix, const struct cc_options *opt)
+{
+	TCCState *s = build(code, TCC_OUTPUT_OBJ, opt);
+	int status;
+
+	if (!s)
+		return -1;
+	status = tcc_output_file(s, out) < 0 ? -1 : 0;
+	if (status)
+		report(NULL, out, opt);
+	tcc_delete(s);
+	/* Only the workflow's two symbols stay global, as with cc. */
+	if (status == 0)
+		status = cc_localize(out, prefix, true, opt);
 	return status;
 }
 

@@ -16,10 +16,13 @@
 ** in plain locals and never passes their addresses.
 **
 ** Errors are ASL errors (a name such as "States.Runtime" and a cause),
-** recorded in the asl_ctx; nothing in the library exits or longjmps. The
-** one way to run a program today is asl_main, a generated executable's
-** command line; an API to run a workflow inside another program comes
-** with the embedding work (see the README).
+** recorded in the asl_ctx; nothing in the library exits or longjmps. A
+** program runs through asl_main, a generated executable's command line,
+** or, inside another program, through asl_execute (see "Running a
+** workflow inside a program" below, and docs/embedding.md).
+**
+** The library exports the functions declared here and nothing else
+** (every other symbol of libaslrt is local to it).
 */
 #ifndef ASLRT_H
 #define ASLRT_H
@@ -27,7 +30,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 6
+#define ASLRT_ABI 7
 
 #include <stddef.h>
 #include <stdint.h>
@@ -370,6 +373,7 @@ typedef struct asl_program {
 							   by asl_start index */
 	const int *machine_nstates;
 	int nmachine;
+	int ready;		/* its constants are parsed (asl_program_init) */
 } asl_program;
 
 /* ---- values ---- */
@@ -382,11 +386,17 @@ json_t *asl_incref(json_t *v);
 /* ---- executions ---- */
 
 /*
-** Parse every constant of prog (once per process). Returns 0, or -1 with a
-** message on stderr if a constant does not parse (an aslc bug).
+** Parse every constant of prog, once per process (asl_execute and
+** asl_main call it; it is safe from several threads). Returns 0, or -1
+** with a message on stderr if prog was built for another runtime ABI or a
+** constant does not parse (an aslc bug).
 */
 int asl_program_init(asl_program *prog);
-/* Release what asl_program_init built. */
+/*
+** Release what asl_program_init built, when no execution of prog is
+** running (a program that embeds workflows may call it before exiting, for
+** leak checkers; the next asl_execute parses the constants again).
+*/
 void asl_program_fini(asl_program *prog);
 
 /*
@@ -395,6 +405,109 @@ void asl_program_fini(asl_program *prog);
 ** succeeded, 1 failed or timed out, 2 bad usage or input. See --help.
 */
 int asl_main(int argc, char **argv, asl_program *prog);
+
+/* ---- running a workflow inside a program ----
+**
+** aslc -c compiles a workflow to an object that exports two symbols, named
+** after the definition (order.asl.json: order) or --prefix:
+**
+**	asl_program order_program;
+**	int order_run(const char *input, const asl_options *opt,
+**		      asl_result *res);
+**
+** and --header order.h declares them. order_run(input, opt, res) is
+** asl_execute(&order_program, input, opt, res):
+**
+**	asl_options opt = { 0 };
+**	asl_result res;
+**
+**	opt.handlers = my_handlers;	(an ASL_HANDLER_TABLE, below)
+**	if (order_run("{\"id\": 7}", &opt, &res) == ASL_EXEC_SUCCEEDED)
+**		puts(res.output);
+**	else
+**		fprintf(stderr, "%s: %s\n", res.error, res.cause);
+**	asl_result_free(&res);
+**
+** One execution runs to its end in the calling thread (its Parallel
+** branches and Map iterations on threads of their own); several may run at
+** once, of one workflow or of several. Nothing is printed unless opt asks
+** for a trace or a history on stderr; the process's signal dispositions
+** are left alone (the executable's command line kills its task programs
+** when it is interrupted; an embedding program that runs task programs and
+** wants that must do it itself).
+*/
+
+/* How an execution ended: asl_execute's value and asl_result.status. */
+enum asl_exec_status {
+	ASL_EXEC_SUCCEEDED,	/* output and value hold its output */
+	ASL_EXEC_FAILED,	/* error and cause say why, state where */
+	ASL_EXEC_TIMED_OUT,	/* its TimeoutSeconds passed (error States.Timeout) */
+	ASL_EXEC_REFUSED	/* it did not start: message says why (the input
+				   is not JSON, an option is wrong, a Task has
+				   nothing to run) */
+};
+
+/* The options of one execution; all zero is the default of each. */
+typedef struct asl_options {
+	/*
+	** C handlers for Task states (ASL_HANDLER_TABLE), searched before
+	** the table compiled in with the workflow, if any; data is given
+	** to them by asl_call_data.
+	*/
+	const struct asl_handler *handlers;
+	void *data;
+	/* Task programs, as the executable's --bind NAME=COMMAND: NULL-ended. */
+	const char *const *bind;
+	/* A bindings file, as --bindings FILE. */
+	const char *bindings;
+	/* Wait states return at once; $$ times advance as if they waited. */
+	int virtual_clock;
+	/* Write the history here (JSON lines; "-" for stderr), at most history_max events (0: all). */
+	const char *history;
+	long history_max;
+	/* A line per state on stderr, as --trace. */
+	int trace;
+	/* The execution's name (default: a random UUID), and the state
+	   machine's in ARNs (default: the name aslc gave it). */
+	const char *name;
+	const char *state_machine;
+	const char *region;	/* default us-east-1 */
+	const char *account;	/* default 123456789012 */
+	/* With seeded set, seed the random generator (names, UUIDs, jitter). */
+	int seeded;
+	uint64_t seed;
+	/* Threads for Parallel and Map in all (0: 40). */
+	int max_threads;
+	/* Fail when a state is entered past this many history events
+	   (0: the service's 25,000; -1: no limit). */
+	long max_events;
+	/* A Step Functions Local MockConfigFile and its test case to run. */
+	const char *mock_config;
+	const char *test_case;
+} asl_options;
+
+/* What an execution gave; release it with asl_result_free. */
+typedef struct asl_result {
+	int status;		/* enum asl_exec_status */
+	char *output;		/* SUCCEEDED: the output as compact JSON text */
+	json_t *value;		/* SUCCEEDED: the same, as a value */
+	char *error, *cause;	/* FAILED, TIMED_OUT: either may be NULL */
+	char *state;		/* FAILED, TIMED_OUT: the state it ended in, or NULL */
+	char *message;		/* REFUSED: why, one or more lines */
+	char *name;		/* the execution's name (NULL if REFUSED early) */
+} asl_result;
+
+/*
+** Run one execution of prog on input, JSON text (NULL or blank: {}), with
+** opt (NULL: the defaults). Fills *res and returns res->status.
+*/
+int asl_execute(asl_program *prog, const char *input, const asl_options *opt,
+		asl_result *res);
+/* The same with the input as a value (borrowed). */
+int asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt,
+		      asl_result *res);
+/* Release what res holds (not res itself); it may be called twice. */
+void asl_result_free(asl_result *res);
 
 /* ---- steps called by generated code ----
 **
@@ -592,10 +705,19 @@ typedef struct asl_handler {
 	asl_handler_fn fn;
 } asl_handler;
 
-/* The handler table: ASL_HANDLERS({ "name", fn }, ...), no trailing comma. */
+/*
+** The handler table compiled in with a workflow (handler files given to
+** aslc): ASL_HANDLERS({ "name", fn }, ...), no trailing comma.
+*/
 #define ASL_HANDLERS(...) \
 	const asl_handler aslh_handlers[] = { __VA_ARGS__, { NULL, NULL } }
 extern const asl_handler aslh_handlers[];
+/*
+** A table of any name, for asl_options.handlers:
+** static ASL_HANDLER_TABLE(mine, { "name", fn }, ...);
+*/
+#define ASL_HANDLER_TABLE(table, ...) \
+	const asl_handler table[] = { __VA_ARGS__, { NULL, NULL } }
 
 /*
 ** Fail the task with this error name and cause (either may be NULL).
@@ -604,6 +726,8 @@ extern const asl_handler aslh_handlers[];
 json_t *asl_call_fail(asl_call *call, const char *error, const char *cause);
 /* The context object $$ of the task (borrowed): Execution, State, Task. */
 json_t *asl_call_context(asl_call *call);
+/* asl_options.data of the execution (NULL for the executable's). */
+void *asl_call_data(asl_call *call);
 /* The Task state's name, and its Resource as written. */
 const char *asl_call_state(asl_call *call);
 const char *asl_call_resource(asl_call *call);

@@ -156,6 +156,9 @@ struct aslp_run {
 	bool trace_color;	/* ... in colour (a terminal, no NO_COLOR) */
 	const char *progname;	/* the executable's name, for messages */
 	sigset_t sigmask;	/* the process's at start: task programs get it */
+	const asl_handler *handlers;	/* asl_options.handlers, or NULL */
+	void *data;		/* asl_options.data, for asl_call_data */
+	FILE *errf;		/* set-up messages: stderr, or asl_execute's buffer */
 };
 
 /* One execution: the top one, or a child of a Distributed Map. */
@@ -442,7 +445,7 @@ ASLP_HIDDEN void aslp_event_add(json_t *details, json_t *more);
 ASLP_HIDDEN const char *aslp_state_type(const asl_state_info *s);
 /* Open file ("-": stderr) for the history; -1 after a message. */
 ASLP_HIDDEN int aslp_history_open(struct aslp_history *h, const char *file, long max,
-				  const char *progname);
+				  const char *progname, FILE *errf);
 /* Flush and close it; -1 after a message if it could not be written. */
 ASLP_HIDDEN int aslp_history_close(struct aslp_history *h, const char *progname);
 /* The context object $$ for the current state (borrowed). NULL on OOM. */
@@ -578,8 +581,8 @@ ASLP_HIDDEN int aslp_task_too_big(asl_ctx *ctx, const asl_task_desc *t);
 /* End every task program running now (async-signal-safe, for signals). */
 ASLP_HIDDEN void aslp_kill_tasks(void);
 /* The signals on which the executable ends its task program and dies. */
-extern const int aslp_fatal_signals[];
-extern const int aslp_nfatal_signals;
+ASLP_HIDDEN extern const int aslp_fatal_signals[];
+ASLP_HIDDEN extern const int aslp_nfatal_signals;
 
 /* The real clock, in nanoseconds since the epoch. */
 ASLP_HIDDEN int64_t aslp_real_ns(void);
@@ -592,6 +595,48 @@ ASLP_HIDDEN int64_t aslp_real_ns(void);
 ASLP_HIDDEN json_t *aslp_run_program(asl_ctx *ctx, const struct aslp_invoke *inv,
 				     const struct aslp_binding *b);
 
+/* ---- execute.c ---- */
+
+/* One execution and all it holds (aslp_init, then aslp_prepare ...). */
+struct aslp_execution {
+	struct aslp_run run;
+	struct aslp_exec exec;
+	asl_ctx ctx;
+	struct aslp_history history;
+	struct aslp_test *test;	/* --test-state, or NULL */
+};
+/* How an execution is asked for: by the command line or asl_execute. */
+struct aslp_start {
+	const asl_options *opt;
+	struct aslp_binding *bindings;	/* in order: the last one wins */
+	int nbinding;
+	const struct aslp_test_options *test;	/* --test-state, or NULL */
+	const char *progname;	/* for messages */
+};
+ASLP_HIDDEN bool aslp_add_binding(struct aslp_binding **bs, int *n, const char *name,
+				  size_t len, const char *command, const char *dir,
+				  int64_t timeout);
+ASLP_HIDDEN int aslp_load_bindings(struct aslp_binding **bs, int *n, const char *file,
+				   const char *progname, FILE *errf);
+ASLP_HIDDEN void aslp_free_bindings(struct aslp_binding *bs, int n);
+ASLP_HIDDEN void aslp_init(struct aslp_execution *e);
+/*
+** The program's constants, the mocks, the test and the bindings checked;
+** 0, or 2 after a message (aslp_errf).
+*/
+ASLP_HIDDEN int aslp_prepare(struct aslp_execution *e, asl_program *prog,
+			     const struct aslp_start *s);
+/*
+** The execution on input (consumed) and its text (owned, or NULL): its
+** name, ARNs, clock, history. 0, or 2 after a message.
+*/
+ASLP_HIDDEN int aslp_begin(struct aslp_execution *e, json_t *input, char *input_text,
+			   const asl_options *o);
+/* Run it to its end, with its events: the output, or NULL (ctx's error). */
+ASLP_HIDDEN json_t *aslp_run_top(struct aslp_execution *e);
+/* Release it all (the history must have been closed). */
+ASLP_HIDDEN void aslp_end(struct aslp_execution *e);
+
 /* ---- mock.c ---- */
 
 /*
@@ -601,7 +646,7 @@ ASLP_HIDDEN json_t *aslp_run_program(asl_ctx *ctx, const struct aslp_invoke *inv
 */
 ASLP_HIDDEN struct aslp_mocks *aslp_mocks_load(const char *file, const char *sm,
 					       const char *test, const asl_program *prog,
-					       const char *progname);
+					       const struct aslp_run *run);
 ASLP_HIDDEN void aslp_mocks_free(struct aslp_mocks *m);
 /* Does the test case mock the Task state named state? */
 ASLP_HIDDEN bool aslp_mocked(struct aslp_mocks *m, const char *state);

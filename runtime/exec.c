@@ -22,18 +22,24 @@
 
 /* ---- the program ---- */
 
+/* Guards every program's constants while they are parsed or released. */
+static pthread_mutex_t programs_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int
 asl_program_init(asl_program *prog)
 {
 	json_error_t err;
-	int i;
+	int i, r = 0;
 
 	if (prog->abi != ASLRT_ABI) {
 		fprintf(stderr, "aslrt: program built for runtime ABI %d, this runtime is ABI %d; rebuild it with this aslc\n",
 			prog->abi, ASLRT_ABI);
 		return -1;
 	}
-	for (i = 0; i < prog->nconst; i++) {
+	if (__atomic_load_n(&prog->ready, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&programs_lock);
+	for (i = 0; i < prog->nconst && !prog->ready; i++) {
 		if (prog->kvals[i])
 			continue;
 		prog->kvals[i] = json_loads(prog->consts[i],
@@ -41,10 +47,14 @@ asl_program_init(asl_program *prog)
 		if (!prog->kvals[i]) {
 			fprintf(stderr, "aslrt: constant %d does not parse: %s (an aslc bug)\n",
 				i, err.text);
-			return -1;
+			r = -1;
+			break;
 		}
 	}
-	return 0;
+	if (r == 0)
+		__atomic_store_n(&prog->ready, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&programs_lock);
+	return r;
 }
 
 void
@@ -52,10 +62,15 @@ asl_program_fini(asl_program *prog)
 {
 	int i;
 
+	if (prog->abi != ASLRT_ABI)
+		return;
+	pthread_mutex_lock(&programs_lock);
+	__atomic_store_n(&prog->ready, 0, __ATOMIC_RELEASE);
 	for (i = 0; i < prog->nconst; i++) {
 		json_decref(prog->kvals[i]);
 		prog->kvals[i] = NULL;
 	}
+	pthread_mutex_unlock(&programs_lock);
 }
 
 void

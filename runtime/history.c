@@ -155,7 +155,8 @@ aslp_event_add(json_t *details, json_t *more)
 }
 
 int
-aslp_history_open(struct aslp_history *h, const char *file, long max, const char *progname)
+aslp_history_open(struct aslp_history *h, const char *file, long max, const char *progname,
+		  FILE *errf)
 {
 	memset(h, 0, sizeof *h);
 	h->max = max;
@@ -164,7 +165,7 @@ aslp_history_open(struct aslp_history *h, const char *file, long max, const char
 	} else {
 		h->f = fopen(file, "w");
 		if (!h->f) {
-			fprintf(stderr, "%s: cannot write the history to %s: %s\n", progname, file,
+			fprintf(errf, "%s: cannot write the history to %s: %s\n", progname, file,
 				strerror(errno));
 			return -1;
 		}

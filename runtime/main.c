@@ -21,25 +21,12 @@
 #include <unistd.h>
 
 struct options {
+	asl_options run;	/* what asl_execute also takes */
 	const char *input_file;	/* NULL: stdin */
 	const char *input_json;
 	bool result;
-	bool trace;		/* --trace */
-	bool virtual_clock;
-	bool seeded;
-	uint64_t seed;
-	const char *exec_name;
-	const char *region;
-	const char *account;
-	long max_events;	/* -1: the default */
-	int max_threads;	/* 0: the default */
 	struct aslp_binding *bindings;	/* --bind and --bindings, in order */
 	int nbinding;
-	const char *mock_config;
-	const char *test_case;
-	const char *state_machine;
-	const char *history;	/* --history FILE, "-" for stderr */
-	long history_max;	/* --history-max N, 0 for no limit */
 	struct aslp_test_options test;	/* --test-state and its options */
 	const char *mock_result;	/* --mock-result, as given */
 	const char *variables;	/* --variables JSON */
@@ -148,82 +135,6 @@ optarg_of(const char *name, int argc, char **argv, int *i)
 	return NULL;
 }
 
-static bool
-add_binding(struct options *o, const char *name, size_t len, const char *command,
-	    const char *dir, int64_t timeout)
-{
-	struct aslp_binding *b = realloc(o->bindings, (size_t)(o->nbinding + 1) * sizeof *b);
-
-	if (!b)
-		return false;
-	o->bindings = b;
-	b += o->nbinding++;
-	memset(b, 0, sizeof *b);
-	b->name = aslp_printf("%.*s", (int)len, name);
-	b->command = aslp_strdup(command);
-	b->dir = dir ? aslp_strdup(dir) : NULL;
-	b->timeout = timeout;
-	b->s3 = b->name && aslp_is_s3_name(b->name);
-	return b->name != NULL;
-}
-
-/* --bindings FILE: {"NAME": "COMMAND" or {"Command": ..., "Timeout": N}}. */
-static int
-load_bindings(struct options *o, const char *file)
-{
-	json_error_t err;
-	json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &err), *v;
-	const char *key, *slash = strrchr(file, '/');
-	char *dir = slash ? aslp_printf("%.*s", (int)(slash - file + 1), file) : NULL;
-	int status = 0;
-
-	if (!doc) {
-		if (err.line < 1)	/* not a parse error: the file itself */
-			fprintf(stderr, "%s: %s: %s\n", progname, file, err.text);
-		else
-			fprintf(stderr, "%s: %s:%d:%d: %s\n", progname, file, err.line,
-				err.column, err.text);
-		free(dir);
-		return 2;
-	}
-	if (!json_is_object(doc)) {
-		fprintf(stderr, "%s: %s: bindings are an object, {\"NAME\": \"COMMAND\", ...}\n",
-			progname, file);
-		status = 2;
-	}
-	json_object_foreach(doc, key, v) {
-		json_t *cmd = json_is_object(v) ? json_object_get(v, "Command") : v;
-		json_t *t = json_is_object(v) ? json_object_get(v, "Timeout") : NULL;
-		const char *k2;
-		json_t *m;
-
-		if (status)
-			break;
-		if (json_is_object(v))
-			json_object_foreach(v, k2, m)
-				if (strcmp(k2, "Command") != 0 && strcmp(k2, "Timeout") != 0) {
-					fprintf(stderr, "%s: %s: \"%s\": \"%s\" is not a field of a binding (Command, Timeout)\n",
-						progname, file, key, k2);
-					status = 2;
-				}
-		if (!*key || !json_is_string(cmd) || !json_string_length(cmd) ||
-		    (t && !(json_is_integer(t) && json_integer_value(t) > 0 &&
-			    json_integer_value(t) <= 99999999))) {
-			fprintf(stderr, "%s: %s: \"%s\" must be a command, or {\"Command\": \"...\", \"Timeout\": SECONDS}\n",
-				progname, file, key);
-			status = 2;
-		}
-		if (!status && !add_binding(o, key, strlen(key), json_string_value(cmd),
-					    dir ? dir : "./", t ? json_integer_value(t) : 0)) {
-			fprintf(stderr, "%s: out of memory\n", progname);
-			status = 2;
-		}
-	}
-	json_decref(doc);
-	free(dir);
-	return status;
-}
-
 /* Is v a decimal number from lo to hi? It goes into *n. */
 static bool
 number(const char *v, long long lo, long long hi, long long *n)
@@ -259,7 +170,7 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			continue;
 		}
 		if (strcmp(a, "--trace") == 0) {
-			o->trace = true;
+			o->run.trace = 1;
 			continue;
 		}
 		if ((v = optarg_of("--input-json", argc, argv, &i))) {
@@ -310,22 +221,23 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			o->test_option = true;
 		} else if ((v = optarg_of("--clock", argc, argv, &i))) {
 			if (strcmp(v, "virtual") == 0)
-				o->virtual_clock = true;
+				o->run.virtual_clock = 1;
 			else if (strcmp(v, "real") == 0)
-				o->virtual_clock = false;
+				o->run.virtual_clock = 0;
 			else
 				return bad_usage("--clock must be real or virtual, not '%s'", v);
 		} else if ((v = optarg_of("--bindings", argc, argv, &i))) {
 			if (i == before && !strchr(a, '='))
 				return bad_usage("option %s needs a value", a);
-			if (load_bindings(o, v) != 0)
+			if (aslp_load_bindings(&o->bindings, &o->nbinding, v, progname, stderr) != 0)
 				return 2;
 		} else if ((v = optarg_of("--bind", argc, argv, &i))) {
 			const char *eq = strchr(v, '=');
 
 			if (!eq || eq == v || !eq[1])
 				return bad_usage("--bind needs NAME=COMMAND, not '%s'", v);
-			if (!add_binding(o, v, (size_t)(eq - v), eq + 1, NULL, 0))
+			if (!aslp_add_binding(&o->bindings, &o->nbinding, v, (size_t)(eq - v),
+					      eq + 1, NULL, 0))
 				return bad_usage("%s", "out of memory");
 		} else if ((v = optarg_of("--mock-config", argc, argv, &i)) ||
 			   (v = optarg_of("--test-case", argc, argv, &i)) ||
@@ -333,11 +245,11 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			if (!*v || !aslp_utf8_valid(v))
 				return bad_usage("%s needs a non-empty UTF-8 value", a);
 			if (strncmp(a, "--mock-config", 13) == 0)
-				o->mock_config = v;
+				o->run.mock_config = v;
 			else if (strncmp(a, "--test-case", 11) == 0)
-				o->test_case = v;
+				o->run.test_case = v;
 			else
-				o->state_machine = v;
+				o->run.state_machine = v;
 		} else if ((v = optarg_of("--name", argc, argv, &i)) ||
 			   (v = optarg_of("--region", argc, argv, &i)) ||
 			   (v = optarg_of("--account", argc, argv, &i))) {
@@ -345,35 +257,35 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			if (!*v || !aslp_utf8_valid(v))
 				return bad_usage("%s needs a non-empty UTF-8 value", a);
 			if (strncmp(a, "--name", 6) == 0)
-				o->exec_name = v;
+				o->run.name = v;
 			else if (strncmp(a, "--region", 8) == 0)
-				o->region = v;
+				o->run.region = v;
 			else
-				o->account = v;
+				o->run.account = v;
 		} else if ((v = optarg_of("--seed", argc, argv, &i))) {
 			char *end;
 
 			errno = 0;
-			o->seed = strtoull(v, &end, 0);
+			o->run.seed = strtoull(v, &end, 0);
 			if (!*v || *v == '-' || *end || errno)
 				return bad_usage("--seed needs a number, not '%s'", v);
-			o->seeded = true;
+			o->run.seeded = 1;
 		} else if ((v = optarg_of("--max-threads", argc, argv, &i))) {
 			if (!number(v, 1, ASLP_MAX_THREADS, &n))
 				return bad_usage("--max-threads needs a number from 1 to " ASLP_STR(ASLP_MAX_THREADS) ", not '%s'", v);
-			o->max_threads = (int)n;
+			o->run.max_threads = (int)n;
 		} else if ((v = optarg_of("--history-max", argc, argv, &i))) {
 			if (!number(v, 1, LONG_MAX, &n))
 				return bad_usage("--history-max needs a number above 0, not '%s'", v);
-			o->history_max = (long)n;
+			o->run.history_max = (long)n;
 		} else if ((v = optarg_of("--history", argc, argv, &i))) {
 			if (!*v)
 				return bad_usage("option %s needs a file (- for stderr)", a);
-			o->history = v;
+			o->run.history = v;
 		} else if ((v = optarg_of("--max-events", argc, argv, &i))) {
 			if (!number(v, 0, LONG_MAX, &n))
 				return bad_usage("--max-events needs a number, not '%s'", v);
-			o->max_events = (long)n;
+			o->run.max_events = n ? (long)n : -1;
 		} else {
 			return bad_usage("unknown option '%s'", a);
 		}
@@ -479,82 +391,6 @@ read_input(const struct options *o, int *status, char **raw)
 	}
 	*raw = text;
 	return v;
-}
-
-static uint64_t
-entropy(void)
-{
-	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		uint64_t r;
-
-		if (read(fd, &r, sizeof r) == (ssize_t)sizeof r)
-			seed ^= r;
-		close(fd);
-	}
-	return seed;
-}
-
-/*
-** Every Task state must have something to run before anything runs: a
-** mocked response, a program, or a C handler.
-*/
-static bool
-check_bindings(asl_ctx *ctx, const struct aslp_test_options *test)
-{
-	const asl_program *prog = ctx->run->prog;
-	struct aslp_mocks *mocks = ctx->run->mocks;
-	struct aslp_binding tmp;
-	int i, missing = 0, s3_missing = 0;
-
-	for (i = 0; i < prog->ntask; i++) {
-		const asl_task_desc *t = prog->tasks[i];
-
-		if (mocks && aslp_mocked(mocks, t->state))
-			continue;
-		/* --test-state runs one state: its Task, unless mocked. */
-		if (test && (test->mocked || strcmp(t->state, test->state) != 0))
-			continue;
-		if (aslp_find_binding(ctx, t, t->function, &tmp))
-			continue;
-		/*
-		** A FunctionName read from the input is known only when the
-		** task runs: any binding may be the one it names.
-		*/
-		if (t->kind == ASL_RES_LAMBDA_INVOKE && !t->function &&
-		    (ctx->run->nbinding || (prog->handlers && prog->handlers[0].name)))
-			continue;
-		if (!missing++)
-			fprintf(stderr, mocks ?
-				"%s: note: the test case does not mock these Task states and nothing is bound to them; the execution fails if it reaches one:\n" :
-				"%s: these Task states have nothing to run:\n", progname);
-		fprintf(stderr, "  \"%s\": %s", t->state, t->resource);
-		if (t->function)
-			fprintf(stderr, " (FunctionName %s)", t->function);
-		else if (t->kind == ASL_RES_LAMBDA_INVOKE)
-			fprintf(stderr, " (FunctionName from the input)");
-		fputc('\n', stderr);
-	}
-	/* The S3 objects and buckets of Distributed Maps: local files. */
-	for (i = 0; i < prog->ns3 && !test; i++) {
-		if (aslp_s3_bound(ctx->run, prog->s3[i]))
-			continue;
-		fprintf(stderr, "%s: nothing is bound to %s (an ItemReader or ResultWriter reads or writes it); bind it to a file or directory with --bind %s=PATH\n",
-			progname, prog->s3[i], prog->s3[i]);
-		s3_missing++;
-	}
-	if (s3_missing)
-		return false;
-	/*
-	** A test case mocks the states its path runs, as with Step Functions
-	** Local; the others need not be bound.
-	*/
-	if (missing && !mocks)
-		fprintf(stderr, "%s: bind each with --bind NAME=COMMAND or --bindings FILE, compile in a C handler, or mock it with --mock-config FILE --test-case NAME\n",
-			progname);
-	return missing == 0 || mocks;
 }
 
 /* s for a terminal: control characters as \n, \t or \xNN. */
@@ -698,7 +534,7 @@ test_options(struct options *o, json_t **vars)
 					 "--inspection-level and --variables need --test-state NAME");
 		return 0;
 	}
-	if (o->history || o->result)
+	if (o->run.history || o->result)
 		return bad_usage("%s", "--test-state prints its own result and writes no history "
 				 "(no --result, no --history)");
 	if (o->mock_result && o->test.mock_error)
@@ -720,34 +556,15 @@ test_options(struct options *o, json_t **vars)
 	return 0;
 }
 
-/* The execution's last event: Succeeded with its output, or how it failed. */
-static void
-execution_ended(asl_ctx *ctx, json_t *output)
-{
-	json_t *d = NULL;
-
-	if (aslp_recording(ctx)) {
-		if (ctx->status == ASLP_SUCCEEDED)
-			d = aslp_event_data(ctx, "output", output);
-		else
-			d = aslp_error_details(ctx);
-	}
-	aslp_event(ctx, ctx->status == ASLP_SUCCEEDED ? "ExecutionSucceeded" :
-		   ctx->status == ASLP_TIMED_OUT ? "ExecutionTimedOut" : "ExecutionFailed", d);
-}
-
 int
 asl_main(int argc, char **argv, asl_program *prog)
 {
-	struct aslp_history history;
+	struct aslp_execution e;
+	struct aslp_start start;
 	struct options o;
-	struct aslp_run run;
-	struct aslp_exec exec;
-	struct aslp_test *test = NULL;
-	asl_ctx ctx;
-	json_t *io, *vars = NULL;
+	json_t *io, *input, *vars = NULL;
+	char *input_text = NULL;
 	int status, i;
-	int64_t now;
 
 	if (argc > 0 && argv[0]) {
 		const char *slash = strrchr(argv[0], '/');
@@ -755,16 +572,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 		progname = slash ? slash + 1 : argv[0];
 	}
 	memset(&o, 0, sizeof o);
-	memset(&run, 0, sizeof run);
-	memset(&exec, 0, sizeof exec);
-	memset(&ctx, 0, sizeof ctx);
-	pthread_mutex_init(&run.lock, NULL);
-	aslp_pool_init(&run.pool);
-	pthread_sigmask(SIG_SETMASK, NULL, &run.sigmask);
-	ctx.run = &run;
-	ctx.exec = &exec;
-	exec.run = &run;
-	o.max_events = -1;
+	aslp_init(&e);
 	status = parse_options(argc, argv, &o, prog);
 	if (status == DONE) {
 		status = 0;
@@ -783,146 +591,57 @@ asl_main(int argc, char **argv, asl_program *prog)
 		if (signal(aslp_fatal_signals[i], on_signal) == SIG_IGN)
 			signal(aslp_fatal_signals[i], SIG_IGN);
 	}
-	if (asl_program_init(prog) != 0) {
-		status = 2;
-		goto out_options;
-	}
-	if (o.test.state && !(test = aslp_test_new(prog, &o.test, progname))) {
-		status = 2;
-		goto out_program;
-	}
-	run.prog = prog;
-	run.bindings = o.bindings;
-	run.nbinding = o.nbinding;
-	exec.sm_name = aslp_strdup(o.state_machine ? o.state_machine : prog->name);
-	if (o.mock_config && !o.test_case) {
-		status = bad_usage("%s needs --test-case NAME", "--mock-config");
-		goto out_program;
-	}
-	if (o.test_case) {
-		const char *file = o.mock_config ? o.mock_config : getenv("SFN_MOCK_CONFIG");
+	memset(&start, 0, sizeof start);
+	start.opt = &o.run;
+	start.bindings = o.bindings;
+	start.nbinding = o.nbinding;
+	start.test = o.test.state ? &o.test : NULL;
+	start.progname = progname;
+	if ((status = aslp_prepare(&e, prog, &start)) != 0)
+		goto out;
+	input = read_input(&o, &status, &input_text);
+	if (!input)
+		goto out;
+	if ((status = aslp_begin(&e, input, input_text, &o.run)) != 0)
+		goto out;
 
-		run.mocks = aslp_mocks_load(file && *file ? file : "MockConfigFile.json",
-					    exec.sm_name, o.test_case, prog, progname);
-		if (!run.mocks) {
-			status = 2;
-			goto out_program;
-		}
-	}
-	if (!check_bindings(&ctx, o.test.state ? &o.test : NULL)) {
-		status = 2;
-		goto out_program;
-	}
-	exec.input = read_input(&o, &status, &exec.input_text);
-	if (!exec.input)
-		goto out_program;
-
-	ctx.rng = o.seeded ? o.seed : entropy();
-	run.virtual_clock = o.virtual_clock || test;	/* a test waits for nothing */
-	run.need_time = prog->uses_context || prog->timeout > 0;
-	run.max_threads = o.max_threads ? o.max_threads : ASLP_DEFAULT_THREADS;
-	run.pool.max = run.max_threads - 1;
-	run.max_events = o.max_events >= 0 ? o.max_events : ASLP_MAX_EVENTS;
-	now = aslp_now_ns(&ctx);
-	exec.start.sec = now / 1000000000;
-	exec.start.nsec = (int32_t)(now % 1000000000 / 1000000 * 1000000);
-	/* TimeoutSeconds, within the service's one-year limit. */
-	run.deadline_ns = now + (prog->timeout > 0 && prog->timeout < ASLP_MAX_DURATION ?
-				 prog->timeout : ASLP_MAX_DURATION) * 1000000000;
-	run.region = aslp_strdup(o.region ? o.region : "us-east-1");
-	run.account = aslp_strdup(o.account ? o.account : "123456789012");
-	exec.name = o.exec_name ? aslp_strdup(o.exec_name) : aslp_uuid(&ctx);
-	exec.sm_arn = aslp_printf("arn:aws:states:%s:%s:stateMachine:%s", run.region,
-				  run.account, exec.sm_name);
-	exec.arn = aslp_printf("arn:aws:states:%s:%s:execution:%s:%s", run.region,
-			       run.account, exec.sm_name, exec.name);
-	exec.role_arn = aslp_printf("arn:aws:iam::%s:role/service-role/StepFunctions-%s-role",
-				    run.account, exec.sm_name);
-	if (!exec.name || !exec.sm_arn || !exec.arn || !exec.role_arn ||
-	    !aslp_exec_context(&exec)) {
-		fprintf(stderr, "%s: out of memory\n", progname);
-		status = 2;
-		goto out_exec;
-	}
-	if (o.history) {
-		if (aslp_history_open(&history, o.history, o.history_max, progname) != 0) {
-			status = 2;
-			goto out_exec;
-		}
-		history.exec = &exec;
-		run.history = &history;
-	}
-	run.progname = progname;
-	run.trace = o.trace;
-	run.trace_color = o.trace && isatty(2) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	ctx.status = ASLP_RUNNING;
-
-	if (test) {
+	if (e.test) {
 		int depth;
 
-		ctx.test = test;
-		ctx.vars = vars;
+		e.ctx.test = e.test;
+		e.ctx.vars = vars;
 		vars = NULL;
-		if (ctx.vars)
-			ctx.vars_size = aslp_measure(ctx.vars, (size_t)-1, ASLP_MAX_DEPTH, &depth);
-		io = aslp_test_run(&ctx, json_incref(exec.input));
-		status = aslp_test_report(&ctx, io, progname);
+		if (e.ctx.vars)
+			e.ctx.vars_size = aslp_measure(e.ctx.vars, (size_t)-1, ASLP_MAX_DEPTH, &depth);
+		io = aslp_test_run(&e.ctx, json_incref(e.exec.input));
+		status = aslp_test_report(&e.ctx, io, progname);
 		json_decref(io);
 		if (fflush(stdout) != 0) {
 			fprintf(stderr, "%s: cannot write the output: %s\n", progname,
 				strerror(errno));
 			status = 2;
 		}
-		goto out_exec;
+		goto out;
 	}
-	if (aslp_recording(&ctx)) {
-		/* The input as the client sent it. */
-		json_t *d = json_pack("{s:o, s:{s:b}, s:s}", "input", exec.input_text ?
-				      json_string(exec.input_text) :
-				      aslp_event_text(&ctx, exec.input),
-				      "inputDetails", "truncated", 0, "roleArn", exec.role_arn);
-
-		aslp_event(&ctx, "ExecutionStarted", d);
-	} else {
-		aslp_event(&ctx, "ExecutionStarted", NULL);
-	}
-	ctx.last_event = 0;	/* the first state follows no event */
-	io = prog->run(&ctx, json_incref(exec.input));
-	if (io) {
-		ctx.status = ASLP_SUCCEEDED;
-	} else if (ctx.status == ASLP_RUNNING) {	/* an error without a record */
-		aslp_fail(&ctx, "States.Runtime", "internal error");
-	}
-	if (!io && run.trace)
-		aslp_trace(&ctx, false);
-	execution_ended(&ctx, io);
+	io = aslp_run_top(&e);
 	fflush(stderr);
-	print_result(&ctx, io, o.result, aslp_now_ns(&ctx));
+	print_result(&e.ctx, io, o.result, aslp_now_ns(&e.ctx));
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "%s: cannot write the output: %s\n", progname,
 			strerror(errno));
 		status = 2;
 	} else {
-		status = ctx.status == ASLP_SUCCEEDED ? 0 : 1;
+		status = e.ctx.status == ASLP_SUCCEEDED ? 0 : 1;
 	}
 	json_decref(io);
-	if (run.history && aslp_history_close(&history, progname) != 0 && status == 0)
+	if (e.run.history && aslp_history_close(&e.history, progname) != 0 && status == 0)
 		status = 2;
-out_exec:
-	aslp_ctx_free(&ctx);
-out_program:
-	aslp_test_free(test);
-	aslp_exec_free(&exec);
-	aslp_run_free(&run);
+out:
+	aslp_end(&e);
 	asl_program_fini(prog);
 out_options:
 	json_decref(vars);
 	json_decref(o.test.mock_result);
-	for (i = 0; i < o.nbinding; i++) {
-		free(o.bindings[i].name);
-		free(o.bindings[i].command);
-		free(o.bindings[i].dir);
-	}
-	free(o.bindings);
+	aslp_free_bindings(o.bindings, o.nbinding);
 	return status;
 }

@@ -70,18 +70,20 @@ aslp_mocks_free(struct aslp_mocks *m)
 
 /* Report a problem with the file; returns NULL. */
 static void *
-bad(const char *progname, const char *file, const char *fmt, ...) ASLP_PRINTF(3, 4);
+bad(const struct aslp_run *run, const char *file, const char *fmt, ...) ASLP_PRINTF(3, 4);
 
 static void *
-bad(const char *progname, const char *file, const char *fmt, ...)
+bad(const struct aslp_run *run, const char *file, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: %s: ", progname, file);
+	FILE *f = run->errf;
+
+	fprintf(f, "%s: %s: ", run->progname, file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', f);
 	return NULL;
 }
 
@@ -134,19 +136,19 @@ by_start(const void *a, const void *b)
 /* The invocation keys of response name, checked and sorted into ms. */
 static bool
 load_response(struct mocked *ms, json_t *resp, const char *name, const asl_task_desc *t,
-	      const char *progname, const char *file)
+	      const struct aslp_run *run, const char *file)
 {
 	const char *key;
 	json_t *v;
 	int n = 0, i;
 
 	if (!json_is_object(resp))
-		return bad(progname, file, "the mocked response \"%s\" must be an object of invocations such as \"0\" or \"1-2\"",
+		return bad(run, file, "the mocked response \"%s\" must be an object of invocations such as \"0\" or \"1-2\"",
 			   name), false;
 	/* No invocations at all is allowed: the state must then not run. */
 	ms->ranges = calloc(json_object_size(resp) + 1, sizeof *ms->ranges);
 	if (!ms->ranges)
-		return bad(progname, file, "out of memory"), false;
+		return bad(run, file, "out of memory"), false;
 	json_object_foreach(resp, key, v) {
 		struct range *r = &ms->ranges[n];
 		const char *dash = strchr(key, '-');
@@ -156,15 +158,15 @@ load_response(struct mocked *ms, json_t *resp, const char *name, const asl_task_
 		if (dash ? !number(key, (size_t)(dash - key), &r->from) ||
 			   !number(dash + 1, strlen(dash + 1), &r->to) :
 			   !number(key, strlen(key), &r->from))
-			return bad(progname, file, "in the mocked response \"%s\": \"%s\" is not an invocation number (\"0\") or range (\"1-2\")",
+			return bad(run, file, "in the mocked response \"%s\": \"%s\" is not an invocation number (\"0\") or range (\"1-2\")",
 				   name, key), false;
 		if (!dash)
 			r->to = r->from;
 		if (r->to < r->from)
-			return bad(progname, file, "in the mocked response \"%s\": the range \"%s\" ends before it starts",
+			return bad(run, file, "in the mocked response \"%s\": the range \"%s\" ends before it starts",
 				   name, key), false;
 		if (!json_is_object(v) || json_object_size(v) != 1 || (!ret && !thrw))
-			return bad(progname, file, "in the mocked response \"%s\": \"%s\" must hold exactly one of \"Return\" or \"Throw\"",
+			return bad(run, file, "in the mocked response \"%s\": \"%s\" must hold exactly one of \"Return\" or \"Throw\"",
 				   name, key), false;
 		if (thrw) {
 			e = json_object_get(thrw, "Error");
@@ -172,13 +174,13 @@ load_response(struct mocked *ms, json_t *resp, const char *name, const asl_task_
 			if (!json_is_object(thrw) || !e ||
 			    !(json_is_string(e) || json_is_null(e)) ||
 			    (c && !(json_is_string(c) || json_is_null(c))))
-				return bad(progname, file, "in the mocked response \"%s\": \"%s\" must throw {\"Error\": \"...\", \"Cause\": \"...\"}",
+				return bad(run, file, "in the mocked response \"%s\": \"%s\" must throw {\"Error\": \"...\", \"Cause\": \"...\"}",
 					   name, key), false;
 		}
 		/* A Lambda function's response is the Invoke response. */
 		if (ret && t->kind == ASL_RES_LAMBDA && t->pattern == ASL_PAT_REQUEST_RESPONSE &&
 		    !json_object_get(ret, "Payload"))
-			return bad(progname, file, "in the mocked response \"%s\": \"%s\" must return the Lambda Invoke response, {\"StatusCode\": 200, \"Payload\": ...}, for the Lambda state \"%s\"",
+			return bad(run, file, "in the mocked response \"%s\": \"%s\" must return the Lambda Invoke response, {\"StatusCode\": 200, \"Payload\": ...}, for the Lambda state \"%s\"",
 				   name, key, t->state), false;
 		r->ret = ret;
 		r->thrw = thrw;
@@ -190,7 +192,7 @@ load_response(struct mocked *ms, json_t *resp, const char *name, const asl_task_
 		int64_t expect = i ? ms->ranges[i - 1].to + 1 : 0;
 
 		if (ms->ranges[i].from != expect)
-			return bad(progname, file, "in the mocked response \"%s\": invocation %lld %s; the invocations must be numbered 0, 1, 2... without gaps or overlaps",
+			return bad(run, file, "in the mocked response \"%s\": invocation %lld %s; the invocations must be numbered 0, 1, 2... without gaps or overlaps",
 				   name, (long long)(ms->ranges[i].from < expect ? ms->ranges[i].from : expect),
 				   ms->ranges[i].from < expect ? "is mocked twice" : "is not mocked"), false;
 	}
@@ -211,7 +213,7 @@ task_named(const asl_program *prog, const char *name)
 
 struct aslp_mocks *
 aslp_mocks_load(const char *file, const char *sm, const char *test,
-		const asl_program *prog, const char *progname)
+		const asl_program *prog, const struct aslp_run *run)
 {
 	struct aslp_mocks *m;
 	json_error_t err;
@@ -221,41 +223,41 @@ aslp_mocks_load(const char *file, const char *sm, const char *test,
 
 	m = calloc(1, sizeof *m);
 	if (!m)
-		return bad(progname, file, "out of memory");
+		return bad(run, file, "out of memory");
 	m->doc = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
 	m->file = aslp_strdup(file);
 	m->test = aslp_strdup(test);
 	if (!m->doc) {
 		if (err.line < 1)
-			bad(progname, file, "%s", err.text);
+			bad(run, file, "%s", err.text);
 		else
-			fprintf(stderr, "%s: %s:%d:%d: %s\n", progname, file, err.line, err.column,
+			fprintf(run->errf, "%s: %s:%d:%d: %s\n", run->progname, file, err.line, err.column,
 				err.text);
 		goto fail;
 	}
 	machines = json_object_get(m->doc, "StateMachines");
 	responses = json_object_get(m->doc, "MockedResponses");
 	if (!json_is_object(m->doc) || !json_is_object(machines) || !json_is_object(responses)) {
-		bad(progname, file, "a mock configuration is an object with \"StateMachines\" and \"MockedResponses\" objects");
+		bad(run, file, "a mock configuration is an object with \"StateMachines\" and \"MockedResponses\" objects");
 		goto fail;
 	}
 	machine = json_object_get(machines, sm);
 	if (!machine) {
 		list = names(machines);
-		bad(progname, file, "no state machine \"%s\" in \"StateMachines\" (it has %s); compile with aslc --name, or run with --state-machine NAME",
+		bad(run, file, "no state machine \"%s\" in \"StateMachines\" (it has %s); compile with aslc --name, or run with --state-machine NAME",
 		    sm, list ? list : "?");
 		free(list);
 		goto fail;
 	}
 	cases = json_object_get(machine, "TestCases");
 	if (!json_is_object(cases)) {
-		bad(progname, file, "the state machine \"%s\" needs a \"TestCases\" object", sm);
+		bad(run, file, "the state machine \"%s\" needs a \"TestCases\" object", sm);
 		goto fail;
 	}
 	tc = json_object_get(cases, test);
 	if (!json_is_object(tc)) {
 		list = names(cases);
-		bad(progname, file, tc ? "the test case \"%s\" of \"%s\" must be an object of state names" :
+		bad(run, file, tc ? "the test case \"%s\" of \"%s\" must be an object of state names" :
 		    "no test case \"%s\" for the state machine \"%s\" (it has %s)", test, sm,
 		    list ? list : "?");
 		free(list);
@@ -263,7 +265,7 @@ aslp_mocks_load(const char *file, const char *sm, const char *test,
 	}
 	m->states = calloc(json_object_size(tc) + 1, sizeof *m->states);
 	if (!m->states) {
-		bad(progname, file, "out of memory");
+		bad(run, file, "out of memory");
 		goto fail;
 	}
 	json_object_foreach(tc, key, v) {
@@ -272,29 +274,29 @@ aslp_mocks_load(const char *file, const char *sm, const char *test,
 		json_t *resp;
 
 		if (!t) {
-			bad(progname, file, "the test case \"%s\" mocks \"%s\", which is not a Task state that runs in \"%s\"",
+			bad(run, file, "the test case \"%s\" mocks \"%s\", which is not a Task state that runs in \"%s\"",
 			    test, key, sm);
 			goto fail;
 		}
 		if (t->kind == ASL_RES_ACTIVITY) {
-			bad(progname, file, "the test case \"%s\" mocks the activity state \"%s\"; activity states cannot be mocked",
+			bad(run, file, "the test case \"%s\" mocks the activity state \"%s\"; activity states cannot be mocked",
 			    test, key);
 			goto fail;
 		}
 		if (!json_is_string(v)) {
-			bad(progname, file, "in the test case \"%s\", \"%s\" must name a mocked response", test, key);
+			bad(run, file, "in the test case \"%s\", \"%s\" must name a mocked response", test, key);
 			goto fail;
 		}
 		resp = json_object_get(responses, json_string_value(v));
 		if (!resp) {
-			bad(progname, file, "the test case \"%s\" maps \"%s\" to \"%s\", which is not in \"MockedResponses\"",
+			bad(run, file, "the test case \"%s\" maps \"%s\" to \"%s\", which is not in \"MockedResponses\"",
 			    test, key, json_string_value(v));
 			goto fail;
 		}
 		ms->state = key;
 		ms->response = json_string_value(v);
 		m->nstate++;
-		if (!load_response(ms, resp, ms->response, t, progname, file))
+		if (!load_response(ms, resp, ms->response, t, run, file))
 			goto fail;
 	}
 	return m;

@@ -212,6 +212,36 @@ struct limits {
 	asl_ctx *ctx;		/* a branch or iteration that may be stopped */
 };
 
+/*
+** write(), without the SIGPIPE of a program that closed its input: the
+** executable ignores SIGPIPE, but a program embedding a workflow may not.
+** The signal is blocked in this thread and, if the write raised it,
+** taken back before the mask is restored.
+*/
+static ssize_t
+write_quietly(int fd, const void *buf, size_t n)
+{
+	sigset_t pipe_set, old, pending;
+	struct timespec zero = { 0, 0 };
+	bool was_pending;
+	ssize_t w;
+	int saved;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	w = write(fd, buf, n);
+	saved = errno;
+	if (w < 0 && errno == EPIPE && !was_pending)
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return w;
+}
+
 /* While a branch's program runs, a stop is looked for this often (ms). */
 #define ABORT_POLL_MS 50
 
@@ -366,7 +396,7 @@ pump(pid_t pid, int slot, int fd_in, int fd_out, int fd_beat, const char *input,
 			i_in = i_beat = i_out = -1;
 		if (i_in >= 0 && pf[i_in].revents) {
 			ssize_t w = pf[i_in].revents & POLLOUT ?
-				write(fd_in, input + off, inlen - off) : -1;
+				write_quietly(fd_in, input + off, inlen - off) : -1;
 
 			if (w > 0)
 				off += (size_t)w;

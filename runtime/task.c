@@ -113,14 +113,16 @@ aslp_find_binding(asl_ctx *ctx, const asl_task_desc *t, const char *function,
 		for (k = ctx->run->nbinding - 1; k >= 0; k--)
 			if (!ctx->run->bindings[k].s3 && is_name(ctx->run->bindings[k].name, &nm, i))
 				return &ctx->run->bindings[k];
-	for (i = 0; i < nm.n; i++)
-		for (h = ctx->run->prog->handlers; h && h->name; h++)
-			if (h->fn && is_name(h->name, &nm, i)) {
-				memset(tmp, 0, sizeof *tmp);
-				tmp->name = (char *)h->name;
-				tmp->fn = h->fn;
-				return tmp;
-			}
+	/* Then the host program's handlers (asl_options), then those compiled in. */
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < nm.n; i++)
+			for (h = k ? ctx->run->prog->handlers : ctx->run->handlers; h && h->name; h++)
+				if (h->fn && is_name(h->name, &nm, i)) {
+					memset(tmp, 0, sizeof *tmp);
+					tmp->name = (char *)h->name;
+					tmp->fn = h->fn;
+					return tmp;
+				}
 	return NULL;
 }
 
@@ -202,6 +204,12 @@ struct asl_call {
 	bool failed;
 	char *error, *cause;
 };
+
+void *
+asl_call_data(asl_call *call)
+{
+	return call->ctx->run->data;
+}
 
 json_t *
 asl_call_fail(asl_call *call, const char *error, const char *cause)

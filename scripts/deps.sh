@@ -10,10 +10,12 @@
 # Tests: clang and tcc (the generated C must compile cleanly under gcc,
 # clang and tcc), valgrind, and python3 for the conformance runner, procps
 # (pgrep) for the tests, graphviz (dot: aslc graph --format=svg, and the
-# tests render every drawing with it).
+# tests render every drawing with it), cmake (the embedding example is built
+# with CMake too), groff-base (the man page is checked), binutils (ld and
+# objcopy make libaslrt.a and -c objects export only their API).
 set -eu
 
-PACKAGES="gcc make pkg-config libjansson-dev libyaml-dev clang tcc libtcc-dev llvm-15-dev valgrind python3 procps graphviz"
+PACKAGES="gcc make pkg-config libjansson-dev libyaml-dev clang tcc libtcc-dev llvm-15-dev valgrind python3 procps graphviz cmake groff-base binutils"
 
 missing=""
 for p in $PACKAGES; do

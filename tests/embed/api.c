@@ -1,0 +1,221 @@
+/*
+** api.c - asl_execute, as a program that embeds workflows calls it: the
+** options (handlers and their data, bindings, history, names, clock,
+** max events), the results (output, error, cause, state, message), and
+** several executions at once from threads of the host. Built by
+** tests/cli.sh against the build tree with two workflows compiled by
+** aslc -c: tests/embed/greet.asl.json (prefix greet) and
+** examples/order/order.asl.json (prefix order, its handlers.c in it).
+**
+**	api TMPDIR ORDER-INPUT	exit 0 when every check passed
+*/
+#include "greet.h"
+#include "order.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "api.c:%d: failed: %s\n", __LINE__, #cond); \
+		failures++; \
+	} \
+} while (0)
+
+static int calls;
+
+static json_t *
+shout(asl_call *call, json_t *input)
+{
+	const char *suffix = asl_call_data(call);
+	const char *name = json_string_value(json_object_get(input, "name"));
+
+	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	if (!name)
+		return asl_call_fail(call, "Greet.NoName", "who?");
+	return json_pack("{s:s++}", "text", "Hello, ", name, suffix ? suffix : "");
+}
+
+static ASL_HANDLER_TABLE(greeters, { "shout", shout });
+
+static void *
+run_many(void *arg)
+{
+	asl_options opt;
+	asl_result res;
+	char input[64];
+	int i, ok = 1;
+
+	memset(&opt, 0, sizeof opt);
+	opt.handlers = greeters;
+	opt.data = "!";
+	for (i = 0; i < 50; i++) {
+		snprintf(input, sizeof input, "{\"name\": \"t%d-%d\"}", *(int *)arg, i);
+		if (greet_run(input, &opt, &res) != ASL_EXEC_SUCCEEDED || !strstr(res.output, "-"))
+			ok = 0;
+		asl_result_free(&res);
+	}
+	return ok ? arg : NULL;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static char buf[65536];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+	asl_options opt;
+	asl_result res;
+	const char *binds[3];
+	char history[4096], *text;
+	pthread_t th[4];
+	int ids[4], i;
+
+	if (argc < 3)
+		return 2;
+	memset(&opt, 0, sizeof opt);
+
+	/* Handlers from the host, with their data. */
+	opt.handlers = greeters;
+	opt.data = "!";
+	opt.name = "first";
+	CHECK(greet_run("{\"name\": \"Ada\"}", &opt, &res) == ASL_EXEC_SUCCEEDED);
+	CHECK(res.status == ASL_EXEC_SUCCEEDED);
+	CHECK(res.output && strcmp(res.output, "{\"name\":\"Ada\",\"greeting\":{\"text\":\"Hello, Ada!\"}}") == 0);
+	CHECK(json_is_object(res.value));
+	CHECK(res.name && strcmp(res.name, "first") == 0);
+	CHECK(!res.error && !res.cause && !res.message);
+	asl_result_free(&res);
+	asl_result_free(&res);	/* twice is allowed */
+
+	/* A handler's error, caught by nothing: FAILED, with the state. */
+	CHECK(greet_run("{}", &opt, &res) == ASL_EXEC_FAILED);
+	CHECK(res.error && strcmp(res.error, "Greet.NoName") == 0);
+	CHECK(res.cause && strcmp(res.cause, "who?") == 0);
+	CHECK(res.state && strcmp(res.state, "Shout") == 0);
+	CHECK(!res.output && !res.value);
+	asl_result_free(&res);
+
+	/* No handler and no binding: refused, and why. */
+	CHECK(greet_run("{\"name\": \"x\"}", NULL, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "\"Shout\"") &&
+	      strstr(res.message, "have nothing to run"));
+	asl_result_free(&res);
+
+	/* Input that is not JSON, and input over the service's limit. */
+	CHECK(greet_run("{\"name\": ", &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "the input is not JSON"));
+	asl_result_free(&res);
+	text = malloc(300000);
+	memset(text, ' ', 300000);
+	text[0] = '"';
+	text[299998] = '"';
+	text[299999] = '\0';
+	CHECK(greet_run(text, &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "more than the service's limit"));
+	asl_result_free(&res);
+	free(text);
+
+	/* A binding to a program, as --bind; a bad one is refused. */
+	memset(&opt, 0, sizeof opt);
+	binds[0] = "shout=echo '{\"text\": \"from a program\"}'";
+	binds[1] = NULL;
+	opt.bind = binds;
+	CHECK(greet_run("{\"name\": \"B\"}", &opt, &res) == ASL_EXEC_SUCCEEDED);
+	CHECK(res.output && strstr(res.output, "from a program"));
+	asl_result_free(&res);
+	binds[0] = "no-equals-sign";
+	CHECK(greet_run(NULL, &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "NAME=COMMAND"));
+	asl_result_free(&res);
+	/* A program that does not read its input and exits: no SIGPIPE kills us. */
+	binds[0] = "shout=exec 0<&-; echo '{\"text\": \"closed\"}'";
+	text = malloc(200000);
+	memset(text, 'a', 200000);
+	memcpy(text, "{\"name\": \"", 10);
+	memcpy(text + 199998, "\"}", 2);
+	text[199999] = '\0';
+	text[199998] = '"';
+	text[199999] = '}';
+	text = realloc(text, 200001);
+	text[200000] = '\0';
+	CHECK(greet_run(text, &opt, &res) == ASL_EXEC_SUCCEEDED);
+	asl_result_free(&res);
+	free(text);
+
+	/* The history, with a virtual clock and a seed. */
+	memset(&opt, 0, sizeof opt);
+	opt.handlers = greeters;
+	snprintf(history, sizeof history, "%s/history.jsonl", argv[1]);
+	opt.history = history;
+	opt.virtual_clock = 1;
+	opt.seeded = 1;
+	opt.seed = 7;
+	CHECK(greet_run("{\"name\": \"H\"}", &opt, &res) == ASL_EXEC_SUCCEEDED);
+	text = slurp(history);
+	CHECK(text && strstr(text, "\"ExecutionStarted\"") && strstr(text, "\"ExecutionSucceeded\""));
+	CHECK(res.name && strlen(res.name) == 36);	/* a UUID */
+	asl_result_free(&res);
+	opt.history = "/nonexistent-dir/h.jsonl";
+	CHECK(greet_run("{\"name\": \"H\"}", &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "cannot write the history"));
+	asl_result_free(&res);
+
+	/* max_events: the execution fails as the service's would. */
+	memset(&opt, 0, sizeof opt);
+	opt.handlers = greeters;
+	opt.max_events = 1;
+	CHECK(greet_run("{\"name\": \"E\"}", &opt, &res) == ASL_EXEC_FAILED);
+	CHECK(res.error && strcmp(res.error, "States.Runtime") == 0);
+	asl_result_free(&res);
+
+	/* The input as a value, and the order saga with its compiled-in handlers. */
+	memset(&opt, 0, sizeof opt);
+	opt.virtual_clock = 1;
+	{
+		json_error_t err;
+		json_t *in = json_load_file(argv[2], 0, &err);
+
+		CHECK(in != NULL);
+		CHECK(asl_execute_value(&order_program, in, &opt, &res) == ASL_EXEC_SUCCEEDED);
+		CHECK(res.output && strstr(res.output, "\"orderId\":\"o-1001\""));
+		asl_result_free(&res);
+		json_decref(in);
+	}
+
+	/* Executions at once, from threads of the host. */
+	calls = 0;
+	for (i = 0; i < 4; i++) {
+		ids[i] = i;
+		CHECK(pthread_create(&th[i], NULL, run_many, &ids[i]) == 0);
+	}
+	for (i = 0; i < 4; i++) {
+		void *r;
+
+		pthread_join(th[i], &r);
+		CHECK(r == &ids[i]);
+	}
+	CHECK(calls == 200);
+
+	asl_program_fini(&greet_program);
+	asl_program_fini(&order_program);
+	if (failures)
+		fprintf(stderr, "%d checks failed\n", failures);
+	return failures != 0;
+}
