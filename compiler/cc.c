@@ -136,6 +136,9 @@ common_args(const char ***argv, int *argc, const struct cc_options *opt,
 ** NULL for the generated code, which is then an aslc bug) and the
 ** compiler's output, and return -1.
 */
+/* Another tool than the C compiler that run_cc runs (objcopy), for messages. */
+static const char *what_tool;
+
 static int
 run_cc(const char **argv, const struct cc_options *opt, const char *what,
        const char *out)
@@ -162,7 +165,8 @@ run_cc(const char **argv, const struct cc_options *opt, const char *what,
 	if (r != 0) {
 		close(fd);
 		unlink(errfile);
-		fatal("cannot run the C compiler '%s': %s", argv[0], strerror(r));
+		fatal("cannot run %s%s'%s': %s", what_tool ? "" : "the C compiler", what_tool ? "" : " ",
+		      argv[0], strerror(r));
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -174,7 +178,8 @@ run_cc(const char **argv, const struct cc_options *opt, const char *what,
 		lseek(fd, 0, SEEK_SET);
 		while ((n = read(fd, buf, sizeof buf)) > 0)
 			sb_putn(&said, buf, (size_t)n);
-		cc_report(arena_printf("the C compiler '%s'", argv[0]),
+		cc_report(arena_printf(what_tool ? "%s" : "the C compiler '%s'",
+				       what_tool ? what_tool : argv[0]),
 			  arena_printf(" (%s %d)", WIFEXITED(status) ? "exit status" : "signal",
 				       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status)),
 			  what, out, &said, opt);
@@ -347,8 +352,13 @@ cc_localize(const char *obj, const char *prefix, bool stack_note, const struct c
 		add_arg(&argv, &argc, ".note.GNU-stack=contents,readonly");
 	}
 	add_arg(&argv, &argc, obj);
-	status = run_cc(argv, opt, NULL, obj);
+	what_tool = arena_printf("'%s'", argv[0]);
+	status = run_cc(argv, opt, obj, obj);
+	what_tool = NULL;
 	free((void *)argv);
+	/* Half made, the object would export what it must not: no object. */
+	if (status != 0)
+		unlink(obj);
 	return status;
 }
 
@@ -388,6 +398,8 @@ cc_object(const char *input, bool is_c, const char *out, const char *prefix,
 		status = run_cc(argv, opt, NULL, out);
 		if (status == 0)
 			status = cc_localize(out, prefix, false, opt);
+		else
+			unlink(out);
 	}
 	if (gen != input && gen != out)
 		unlink(gen);

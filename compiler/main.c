@@ -394,6 +394,11 @@ parse_args(int argc, char **argv, struct options *o)
 			"aslg and aslh (with _ after them) are the runtime's\n", o->prefix);
 		return 2;
 	}
+	if (o->object && o->cc.nldargs) {
+		fprintf(stderr, "aslc: -L and -l go to a link, and -c makes an object: link "
+			"those libraries with the program\n");
+		return 2;
+	}
 	if ((o->dep_file || o->ndep_target || o->deps_phony) && !o->deps) {
 		fprintf(stderr, "aslc: -MF, -MT and -MP go with -MD or -MMD\n");
 		return 2;
@@ -870,6 +875,11 @@ compile(struct options *o)
 		}
 	}
 	if (status == 0 && out) {
+		/* Neither may replace the definition. */
+		if (o->header)
+			check_output(o->file, o->header);
+		if (o->deps && o->dep_file)
+			check_output(o->file, o->dep_file);
 		if (o->header)
 			write_header(prog, o);
 		if (o->deps)

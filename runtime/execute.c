@@ -16,6 +16,7 @@
 #include "aslrt_int.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,6 +379,37 @@ refused(asl_result *res, char *buf, const char *dflt)
 	return res->status;
 }
 
+/* What is wrong with opt, as the command line would refuse it, or NULL. */
+static const char *
+bad_option(const asl_options *o)
+{
+	const char *const names[] = { o->name, o->state_machine, o->region, o->account,
+				      o->mock_config, o->test_case };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i] && (!*names[i] || !aslp_utf8_valid(names[i])))
+			return "the names of asl_options (name, state_machine, region, account, "
+				"mock_config, test_case) must be non-empty UTF-8 text";
+	if (o->history_max < 0 || o->max_threads < 0 || o->max_threads > ASLP_MAX_THREADS)
+		return "asl_options: history_max must be 0 or more, and max_threads from 0 to "
+			ASLP_STR(ASLP_MAX_THREADS);
+	return NULL;
+}
+
+/*
+** A task program that ends is waited for: a host that lets the kernel
+** reap its children (SIGCHLD ignored) would lose their exit status.
+*/
+static bool
+children_reaped(void)
+{
+	struct sigaction sa;
+
+	return sigaction(SIGCHLD, NULL, &sa) == 0 &&
+		(sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT));
+}
+
 /*
 ** Run prog on input (consumed); input_text (owned, or NULL) is its text as
 ** the host sent it.
@@ -395,9 +427,15 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 	size_t len = 0;
 	FILE *f;
 	json_t *out;
+	const char *msg;
 
 	if (!opt)
 		opt = &defaults;
+	if ((msg = bad_option(opt)) != NULL) {
+		json_decref(input);
+		free(input_text);
+		return refused(res, aslp_strdup(msg), msg);
+	}
 	if (prog->abi != ASLRT_ABI) {
 		json_decref(input);
 		free(input_text);
@@ -424,6 +462,12 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 	}
 	if (!status && opt->bindings)
 		status = aslp_load_bindings(&bs, &nb, opt->bindings, prog->name, f);
+	if (!status && nb && children_reaped()) {
+		fprintf(f, "%s: SIGCHLD is ignored in this process, so the exit status of a task "
+			"program would be lost: restore it (signal(SIGCHLD, SIG_DFL)) before "
+			"running a workflow with bindings\n", prog->name);
+		status = 2;
+	}
 	memset(&s, 0, sizeof s);
 	s.opt = opt;
 	s.bindings = bs;
@@ -451,14 +495,21 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 	out = aslp_run_top(&e);
 	res->name = aslp_strdup(e.exec.name);
 	if (out) {
+		/*
+		** The host's own copy: the output may share values with the
+		** program's constants, and with other executions.
+		*/
 		res->status = ASL_EXEC_SUCCEEDED;
-		res->value = out;
+		res->value = json_deep_copy(out);
 		res->output = asl_dumps(out);
-		if (!res->output) {
+		json_decref(out);
+		if (!res->output || !res->value) {
 			res->status = ASL_EXEC_FAILED;
 			res->error = aslp_strdup("States.Runtime");
 			res->cause = aslp_strdup("out of memory");
-			json_decref(out);
+			free(res->output);
+			json_decref(res->value);
+			res->output = NULL;
 			res->value = NULL;
 		}
 	} else {
@@ -485,7 +536,9 @@ asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_re
 	if (!input)
 		input = "";
 	n = strlen(input);
-	start = strspn(input, " \t\r\n");
+	/* As the executable reads it: no byte order mark, no blanks around. */
+	start = n >= 3 && memcmp(input, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	start += strspn(input + start, " \t\r\n");
 	while (n > start && strchr(" \t\r\n", input[n - 1]))
 		n--;
 	if (n == start)
@@ -513,6 +566,9 @@ asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt, asl_
 	if (!input)
 		return execute(prog, json_object(), NULL, opt, res);
 	size = aslp_measure(input, ASLP_PAYLOAD_LIMIT + 1, ASLP_MAX_DEPTH, &depth);
+	if (depth > ASLP_MAX_DEPTH)
+		return refused(res, aslp_printf("the input is nested more than %d levels deep",
+						ASLP_MAX_DEPTH), "the input is nested too deep");
 	if (size > ASLP_PAYLOAD_LIMIT)
 		return refused(res, aslp_printf("the input is %zu bytes, more than the service's limit of %d bytes",
 						size, ASLP_PAYLOAD_LIMIT), "the input is too large");

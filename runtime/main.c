@@ -591,6 +591,10 @@ asl_main(int argc, char **argv, asl_program *prog)
 		if (signal(aslp_fatal_signals[i], on_signal) == SIG_IGN)
 			signal(aslp_fatal_signals[i], SIG_IGN);
 	}
+	if (o.run.mock_config && !o.run.test_case) {
+		status = bad_usage("%s needs --test-case NAME", "--mock-config");
+		goto out;
+	}
 	memset(&start, 0, sizeof start);
 	start.opt = &o.run;
 	start.bindings = o.bindings;

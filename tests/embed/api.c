@@ -13,6 +13,7 @@
 #include "order.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,12 +98,26 @@ main(int argc, char **argv)
 	opt.name = "first";
 	CHECK(greet_run("{\"name\": \"Ada\"}", &opt, &res) == ASL_EXEC_SUCCEEDED);
 	CHECK(res.status == ASL_EXEC_SUCCEEDED);
-	CHECK(res.output && strcmp(res.output, "{\"name\":\"Ada\",\"greeting\":{\"text\":\"Hello, Ada!\"}}") == 0);
+	CHECK(res.output && strcmp(res.output, "{\"name\":\"Ada\",\"greeting\":{\"text\":\"Hello, Ada!\"},\"tag\":{\"by\":\"aslc\"}}") == 0);
 	CHECK(json_is_object(res.value));
+	/* The value is the host's: changing it changes no later execution. */
+	json_object_set_new(json_object_get(res.value, "tag"), "by", json_string("host"));
 	CHECK(res.name && strcmp(res.name, "first") == 0);
 	CHECK(!res.error && !res.cause && !res.message);
 	asl_result_free(&res);
 	asl_result_free(&res);	/* twice is allowed */
+
+	opt.name = NULL;
+	CHECK(greet_run("\xef\xbb\xbf {\"name\": \"Ada\"}\n", &opt, &res) == ASL_EXEC_SUCCEEDED);
+	CHECK(res.output && strstr(res.output, "\"tag\":{\"by\":\"aslc\"}"));
+	asl_result_free(&res);
+
+	/* Options the command line would refuse. */
+	opt.name = "";
+	CHECK(greet_run(NULL, &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "non-empty UTF-8"));
+	asl_result_free(&res);
+	opt.name = NULL;
 
 	/* A handler's error, caught by nothing: FAILED, with the state. */
 	CHECK(greet_run("{}", &opt, &res) == ASL_EXEC_FAILED);
@@ -159,6 +174,17 @@ main(int argc, char **argv)
 	asl_result_free(&res);
 	free(text);
 
+	/* A host that lets the kernel reap its children cannot run programs. */
+	binds[0] = "shout=exit 3";
+	signal(SIGCHLD, SIG_IGN);
+	CHECK(greet_run(NULL, &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "SIGCHLD is ignored"));
+	asl_result_free(&res);
+	signal(SIGCHLD, SIG_DFL);
+	CHECK(greet_run(NULL, &opt, &res) == ASL_EXEC_FAILED);
+	CHECK(res.error && strcmp(res.error, "Runtime.ExitError") == 0);
+	asl_result_free(&res);
+
 	/* The history, with a virtual clock and a seed. */
 	memset(&opt, 0, sizeof opt);
 	opt.handlers = greeters;
@@ -197,6 +223,22 @@ main(int argc, char **argv)
 		CHECK(res.output && strstr(res.output, "\"orderId\":\"o-1001\""));
 		asl_result_free(&res);
 		json_decref(in);
+	}
+
+	/* A value nested deeper than the service allows is refused at once. */
+	{
+		json_t *deep = json_object(), *v = deep;
+
+		for (i = 0; i < 3000; i++) {
+			json_t *inner = json_object();
+
+			json_object_set_new(v, "a", inner);
+			v = inner;
+		}
+		CHECK(asl_execute_value(&greet_program, deep, &opt, &res) == ASL_EXEC_REFUSED);
+		CHECK(res.message && strstr(res.message, "nested more than 2048 levels"));
+		asl_result_free(&res);
+		json_decref(deep);
 	}
 
 	/* Executions at once, from threads of the host. */
