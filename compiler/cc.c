@@ -108,17 +108,23 @@ add_words(const char ***argv, int *argc, const char *s)
 	}
 }
 
+/* The C compiler's command: --cc, else $CC, else cc. */
+static void
+cc_command(const char ***argv, int *argc, const struct cc_options *opt)
+{
+	const char *cc = opt->cc ? opt->cc : getenv("CC");
+
+	add_words(argv, argc, cc && cc[strspn(cc, " ")] ? cc : "cc");
+}
+
 /* The compiler and the flags every compilation gets. */
 static void
 common_args(const char ***argv, int *argc, const struct cc_options *opt,
 	    const char *inc)
 {
-	const char *cc = opt->cc ? opt->cc : getenv("CC");
 	int i;
 
-	if (!cc || !cc[strspn(cc, " ")])
-		cc = "cc";
-	add_words(argv, argc, cc);
+	cc_command(argv, argc, opt);
 	add_arg(argv, argc, "-std=c11");
 	add_arg(argv, argc, opt->opt ? opt->opt : "-O2");
 	if (opt->debug)
@@ -386,8 +392,7 @@ cc_object(const char *input, bool is_c, const char *out, const char *prefix,
 	if (status == 0 && opt->ninput) {
 		/* One relocatable object: the workflow and its handlers. */
 		argc = 0;
-		add_words(&argv, &argc, opt->cc ? opt->cc : getenv("CC") && *getenv("CC") ?
-			  getenv("CC") : "cc");
+		cc_command(&argv, &argc, opt);
 		add_arg(&argv, &argc, "-r");
 		add_arg(&argv, &argc, "-nostdlib");
 		add_arg(&argv, &argc, "-o");

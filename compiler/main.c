@@ -422,22 +422,32 @@ parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* The emitter's options for the C written as c_name (for #line). */
+static struct emit_options
+emit_options_of(const struct options *o, const char *c_name)
+{
+	struct emit_options eo;
+
+	memset(&eo, 0, sizeof eo);
+	eo.line_directives = o->cc.debug;
+	eo.no_version = o->no_version;
+	eo.handlers = o->cc.ninput > 0;
+	eo.c_name = c_name;
+	eo.prefix = o->prefix;
+	return eo;
+}
+
 /* The C in memory, for libtcc; c_name names it in #line. */
 static char *
 c_text(const struct program *prog, const struct options *o, const char *c_name)
 {
-	struct emit_options eo;
+	struct emit_options eo = emit_options_of(o, c_name);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	if (!f)
 		fatal("out of memory");
-	eo.line_directives = o->cc.debug;
-	eo.no_version = o->no_version;
-	eo.handlers = o->cc.ninput > 0;
-	eo.c_name = c_name;
-	eo.prefix = o->prefix;
 	emitc_program(prog, &eo, f);
 	if (fclose(f) != 0)
 		fatal("out of memory");
@@ -448,16 +458,11 @@ c_text(const struct program *prog, const struct options *o, const char *c_name)
 static void
 write_c(const struct program *prog, const struct options *o, const char *path)
 {
-	struct emit_options eo;
+	struct emit_options eo = emit_options_of(o, path);
 	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 
 	if (!f)
 		fatal("cannot create %s: %s", path, strerror(errno));
-	eo.line_directives = o->cc.debug;
-	eo.no_version = o->no_version;
-	eo.handlers = o->cc.ninput > 0;
-	eo.c_name = path;
-	eo.prefix = o->prefix;
 	emitc_program(prog, &eo, f);
 	if (fflush(f) != 0 || ferror(f))
 		fatal("cannot write %s: %s", path, strerror(errno));
@@ -479,9 +484,7 @@ write_header(const struct program *prog, const struct options *o)
 
 	if (!f)
 		fatal("out of memory");
-	memset(&eo, 0, sizeof eo);
-	eo.no_version = o->no_version;
-	eo.prefix = o->prefix;
+	eo = emit_options_of(o, o->header);
 	emitc_header(prog, &eo, f);
 	if (fclose(f) != 0)
 		fatal("out of memory");
@@ -724,11 +727,43 @@ draw(const struct program *prog, const struct options *o)
 	return 0;
 }
 
+/*
+** The C of prog in a file for the C compiler: under -g kept as
+** OUT.aslc.c, which a debugger shows where no #line points at the
+** definition; else in the temporary temp_c, which drop_c removes.
+*/
+static const char *
+c_file(const struct program *prog, const struct options *o, const char *out)
+{
+	int fd;
+
+	if (o->cc.debug) {
+		const char *c = arena_printf("%s.aslc.c", out);
+
+		write_c(prog, o, c);
+		return c;
+	}
+	temp_template(temp_c, sizeof temp_c, ".c");
+	fd = mkstemps(temp_c, 2);
+	if (fd < 0)
+		fatal("cannot create a temporary file: %s", strerror(errno));
+	close(fd);
+	write_c(prog, o, temp_c);
+	return temp_c;
+}
+
+static void
+drop_c(void)
+{
+	remove_temp();
+	*temp_c = '\0';
+}
+
 /* -c: the object out, with whichever backend. */
 static int
 build_object(const struct program *prog, const struct options *o, const char *out)
 {
-	int fd, status;
+	int status;
 
 	if (o->backend == BACKEND_LLVM) {
 		struct llvm_options lo = { .handlers = o->cc.ninput > 0 };
@@ -745,22 +780,8 @@ build_object(const struct program *prog, const struct options *o, const char *ou
 		free(code);
 		return status;
 	}
-	if (o->cc.debug) {
-		/* A debugger shows this C where no #line points at the definition. */
-		const char *c = arena_printf("%s.aslc.c", out);
-
-		write_c(prog, o, c);
-		return cc_object(c, true, out, o->prefix, &o->cc) != 0 ? 2 : 0;
-	}
-	temp_template(temp_c, sizeof temp_c, ".c");
-	fd = mkstemps(temp_c, 2);
-	if (fd < 0)
-		fatal("cannot create a temporary file: %s", strerror(errno));
-	close(fd);
-	write_c(prog, o, temp_c);
-	status = cc_object(temp_c, true, out, o->prefix, &o->cc) != 0 ? 2 : 0;
-	remove_temp();
-	*temp_c = '\0';
+	status = cc_object(c_file(prog, o, out), true, out, o->prefix, &o->cc) != 0 ? 2 : 0;
+	drop_c();
 	return status;
 }
 
@@ -828,8 +849,6 @@ compile(struct options *o)
 		check_output(o->file, out);
 		status = build_object(prog, o, out);
 	} else {
-		int fd;
-
 		struct stat st;
 
 		out = o->out ? o->out : base;
@@ -854,24 +873,10 @@ compile(struct options *o)
 			if (ltcc_build(code, out, &o->cc) != 0)
 				status = 2;
 			free(code);
-		} else if (o->cc.debug) {
-			/* A debugger shows this C where no #line points at the definition. */
-			const char *c = arena_printf("%s.aslc.c", out);
-
-			write_c(prog, o, c);
-			if (cc_build(c, out, &o->cc) != 0)
-				status = 2;
 		} else {
-			temp_template(temp_c, sizeof temp_c, ".c");
-			fd = mkstemps(temp_c, 2);
-			if (fd < 0)
-				fatal("cannot create a temporary file: %s", strerror(errno));
-			close(fd);
-			write_c(prog, o, temp_c);
-			if (cc_build(temp_c, out, &o->cc) != 0)
+			if (cc_build(c_file(prog, o, out), out, &o->cc) != 0)
 				status = 2;
-			remove_temp();
-			*temp_c = '\0';
+			drop_c();
 		}
 	}
 	if (status == 0 && out) {

@@ -156,10 +156,10 @@ fail:
 	return NULL;
 }
 
-int
-ltcc_build(const char *code, const char *out, const struct cc_options *opt)
+/* Write what s holds to out (an executable or an object); 0 on success. */
+static int
+output(TCCState *s, const char *out, const struct cc_options *opt)
 {
-	TCCState *s = build(code, TCC_OUTPUT_EXE, opt);
 	int status;
 
 	if (!s)
@@ -173,21 +173,18 @@ ltcc_build(const char *code, const char *out, const struct cc_options *opt)
 }
 
 int
+ltcc_build(const char *code, const char *out, const struct cc_options *opt)
+{
+	return output(build(code, TCC_OUTPUT_EXE, opt), out, opt);
+}
+
+int
 ltcc_object(const char *code, const char *out, const char *prefix, const struct cc_options *opt)
 {
-	TCCState *s = build(code, TCC_OUTPUT_OBJ, opt);
-	int status;
-
-	if (!s)
-		return -1;
-	status = tcc_output_file(s, out) < 0 ? -1 : 0;
-	if (status)
-		report(NULL, out, opt);
-	tcc_delete(s);
 	/* Only the workflow's two symbols stay global, as with cc. */
-	if (status == 0)
-		status = cc_localize(out, prefix, true, opt);
-	return status;
+	if (output(build(code, TCC_OUTPUT_OBJ, opt), out, opt) != 0)
+		return -1;
+	return cc_localize(out, prefix, true, opt);
 }
 
 int

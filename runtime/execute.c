@@ -227,10 +227,6 @@ aslp_prepare(struct aslp_execution *e, asl_program *prog, const struct aslp_star
 		fprintf(e->run.errf, "%s: out of memory\n", s->progname);
 		return 2;
 	}
-	if (o->mock_config && !o->test_case) {
-		fprintf(e->run.errf, "%s: --mock-config needs --test-case NAME\n", s->progname);
-		return 2;
-	}
 	if (o->test_case) {
 		const char *file = o->mock_config ? o->mock_config : getenv("SFN_MOCK_CONFIG");
 
@@ -391,6 +387,8 @@ bad_option(const asl_options *o)
 		if (names[i] && (!*names[i] || !aslp_utf8_valid(names[i])))
 			return "the names of asl_options (name, state_machine, region, account, "
 				"mock_config, test_case) must be non-empty UTF-8 text";
+	if (o->mock_config && !o->test_case)
+		return "asl_options: mock_config needs test_case, the test case to run";
 	if (o->history_max < 0 || o->max_threads < 0 || o->max_threads > ASLP_MAX_THREADS)
 		return "asl_options: history_max must be 0 or more, and max_threads from 0 to "
 			ASLP_STR(ASLP_MAX_THREADS);

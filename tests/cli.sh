@@ -462,6 +462,8 @@ t_object_names() {
 	printf 'order_routing_program\norder_routing_run\n' | same - "$TMP/syms" &&
 	contains "$TMP/obj/routing.h" "^int order_routing_run(const char \*input, const asl_options \*opt, asl_result \*res);" &&
 	contains "$TMP/obj/routing.h" "^#ifndef ASLC_ORDER_ROUTING_H" &&
+	cp $HELLO "$TMP/obj/2fa.asl.json" && (cd "$TMP/obj" && "$ASLC" -c 2fa.asl.json) &&
+	nm -g --defined-only "$TMP/obj/2fa.o" | grep -q " T _2fa_run$" &&
 	"$ASLC" -c --prefix r2 $HELLO -o "$TMP/obj/r2.o" &&
 	nm -g --defined-only "$TMP/obj/r2.o" | grep -q " T r2_run$" &&
 	status 2 "$ASLC" -c --prefix 2bad $HELLO -o "$TMP/obj/x.o" && contains "$TMP/err" "a prefix is a C identifier" &&
@@ -512,7 +514,8 @@ t_object_link() {
 		printf 'order_program\norder_run\n' | same - "$TMP/syms" &&
 		host_cc -I"$TMP/link-$b" -o "$TMP/link-$b/api" tests/embed/api.c "$TMP/link-$b/greet.o" \
 			"$TMP/link-$b/order.o" "$TMP/link-$b/order2.o" &&
-		status 0 $RUNWRAP "$TMP/link-$b/api" "$TMP/link-$b" examples/order/cases/happy-path/input.json ||
+		status 0 $RUNWRAP "$TMP/link-$b/api" "$TMP/link-$b" examples/order/cases/happy-path/input.json \
+			examples/order/MockConfigFile.json ||
 		{ echo "backend $b"; return 1; }
 	done
 }

@@ -7,7 +7,7 @@
 ** aslc -c: tests/embed/greet.asl.json (prefix greet) and
 ** examples/order/order.asl.json (prefix order, its handlers.c in it).
 **
-**	api TMPDIR ORDER-INPUT	exit 0 when every check passed
+**	api TMPDIR ORDER-INPUT MOCK-CONFIG	exit 0 when every check passed
 */
 #include "greet.h"
 #include "order.h"
@@ -88,7 +88,7 @@ main(int argc, char **argv)
 	pthread_t th[4];
 	int ids[4], i;
 
-	if (argc < 3)
+	if (argc < 4)
 		return 2;
 	memset(&opt, 0, sizeof opt);
 
@@ -184,6 +184,48 @@ main(int argc, char **argv)
 	CHECK(greet_run(NULL, &opt, &res) == ASL_EXEC_FAILED);
 	CHECK(res.error && strcmp(res.error, "Runtime.ExitError") == 0);
 	asl_result_free(&res);
+
+	/* A bindings file, and a mock configuration with its test case. */
+	memset(&opt, 0, sizeof opt);
+	snprintf(history, sizeof history, "%s/bindings.json", argv[1]);
+	{
+		FILE *f = fopen(history, "w");
+
+		CHECK(f != NULL);
+		if (f) {
+			fputs("{\"shout\": \"echo '{\\\"text\\\": \\\"from a file\\\"}'\"}", f);
+			fclose(f);
+		}
+	}
+	opt.bindings = history;
+	CHECK(greet_run(NULL, &opt, &res) == ASL_EXEC_SUCCEEDED);
+	CHECK(res.output && strstr(res.output, "from a file"));
+	asl_result_free(&res);
+	opt.bindings = "/nonexistent/bindings.json";
+	CHECK(greet_run(NULL, &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "/nonexistent/bindings.json"));
+	asl_result_free(&res);
+	memset(&opt, 0, sizeof opt);
+	opt.mock_config = argv[3];
+	CHECK(order_run(NULL, &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "mock_config needs test_case"));
+	asl_result_free(&res);
+	opt.test_case = "PaymentDeclined";
+	opt.virtual_clock = 1;
+	{
+		json_error_t err;
+		json_t *in = json_load_file(argv[2], 0, &err);
+
+		/* The mocked payment is declined: the saga compensates, then fails. */
+		CHECK(asl_execute_value(&order_program, in, &opt, &res) == ASL_EXEC_FAILED);
+		CHECK(res.error && strcmp(res.error, "OrderFailed") == 0);
+		asl_result_free(&res);
+		opt.test_case = "NoSuchCase";
+		CHECK(asl_execute_value(&order_program, in, &opt, &res) == ASL_EXEC_REFUSED);
+		CHECK(res.message && strstr(res.message, "no test case \"NoSuchCase\""));
+		asl_result_free(&res);
+		json_decref(in);
+	}
 
 	/* The history, with a virtual clock and a seed. */
 	memset(&opt, 0, sizeof opt);
