@@ -30,7 +30,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 7
+#define ASLRT_ABI 8
 
 #include <stddef.h>
 #include <stdint.h>
@@ -481,6 +481,9 @@ typedef struct asl_options {
 	/* Fail when a state is entered past this many history events
 	   (0: the service's 25,000; -1: no limit). */
 	long max_events;
+	/* The limit on the input, a state's output and a result, in bytes
+	   (0: the service's 256 KiB; -1: no limit). */
+	long payload_limit;
 	/* A Step Functions Local MockConfigFile and its test case to run. */
 	const char *mock_config;
 	const char *test_case;

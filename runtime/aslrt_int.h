@@ -30,6 +30,12 @@
 /* A Standard execution fails when its history reaches this many events. */
 #define ASLP_MAX_EVENTS 25000
 
+/* asl_options.payload_limit in bytes: 0 is the service's, -1 none. */
+#define aslp_payload_limit(o) ((o)->payload_limit > 0 ? (size_t)(o)->payload_limit : \
+			       (o)->payload_limit < 0 ? SIZE_MAX : (size_t)ASLP_PAYLOAD_LIMIT)
+/* Who sets a limit: the service's, or the user's. */
+#define aslp_limit_owner(n) ((n) == ASLP_PAYLOAD_LIMIT ? "the service's limit" : "the payload limit")
+
 /* The deepest a document may nest: what jansson can read back. */
 #define ASLP_MAX_DEPTH 2048
 
@@ -146,6 +152,8 @@ struct aslp_run {
 	bool virtual_clock;	/* Wait states return at once */
 	bool need_time;		/* someone reads EnteredTime or deadlines */
 	long max_events;	/* the service's 25,000 (Standard); 0: none */
+	size_t payload_limit;	/* of inputs, outputs, results: the service's
+				   256 KiB, or what asl_options set (SIZE_MAX: none) */
 	int64_t deadline_ns;	/* the top execution's end (real clock) */
 	int max_threads;	/* of one Parallel or Map (--max-threads) */
 	pthread_mutex_t lock;	/* guards regexes and mocks */

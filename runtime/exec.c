@@ -573,7 +573,7 @@ asl_pass_result(asl_ctx *ctx, int k, json_t *v)
 int
 asl_result_size(asl_ctx *ctx, size_t bytes)
 {
-	if (bytes <= ASLP_PAYLOAD_LIMIT)
+	if (bytes <= ctx->run->payload_limit)
 		return ASL_OK;
 	return aslp_fail(ctx, "States.DataLimitExceeded",
 			 "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.",
@@ -619,7 +619,7 @@ check_output(asl_ctx *ctx, json_t *v, size_t size, int depth)
 		aslp_fail_state(ctx, "States.Runtime",
 				"The state output is nested more than %d levels deep.",
 				ASLP_MAX_DEPTH);
-	} else if (size > ASLP_PAYLOAD_LIMIT) {
+	} else if (size > ctx->run->payload_limit) {
 		/* A state output over the limit ends the execution: no Catch takes it. */
 		asl_result_size(ctx, size);
 		ctx->terminal = true;
@@ -637,7 +637,7 @@ static json_t *
 measure_output(asl_ctx *ctx, json_t *v)
 {
 	int depth;
-	size_t size = aslp_measure(v, ASLP_PAYLOAD_LIMIT, ASLP_MAX_DEPTH, &depth);
+	size_t size = aslp_measure(v, ctx->run->payload_limit, ASLP_MAX_DEPTH, &depth);
 
 	return check_output(ctx, v, size, depth);
 }
@@ -734,7 +734,8 @@ result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
 			if (known) {
 				int d;
 
-				vsize = aslp_measure(v, ASLP_PAYLOAD_LIMIT, ASLP_MAX_DEPTH, &vdepth);
+				vsize = aslp_measure(v, ctx->run->payload_limit, ASLP_MAX_DEPTH,
+						     &vdepth);
 				if (child)
 					size -= aslp_measure(child, (size_t)-1, ASLP_MAX_DEPTH, &d);
 				else

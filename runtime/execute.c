@@ -204,6 +204,7 @@ aslp_init(struct aslp_execution *e)
 	e->ctx.exec = &e->exec;
 	e->exec.run = &e->run;
 	e->run.errf = stderr;
+	e->run.payload_limit = ASLP_PAYLOAD_LIMIT;
 }
 
 int
@@ -216,6 +217,7 @@ aslp_prepare(struct aslp_execution *e, asl_program *prog, const struct aslp_star
 	e->run.nbinding = s->nbinding;
 	e->run.handlers = o->handlers;
 	e->run.data = o->data;
+	e->run.payload_limit = aslp_payload_limit(o);
 	if (asl_program_init(prog) != 0)
 		return 2;
 	e->run.prog = prog;
@@ -526,8 +528,9 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 int
 asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_result *res)
 {
+	static const asl_options none;
 	json_error_t err;
-	size_t n, start;
+	size_t n, start, limit;
 	json_t *v;
 
 	memset(res, 0, sizeof *res);
@@ -541,9 +544,9 @@ asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_re
 		n--;
 	if (n == start)
 		return execute(prog, json_object(), NULL, opt, res);
-	if (n - start > ASLP_PAYLOAD_LIMIT) {
-		char *m = aslp_printf("the input is %zu bytes, more than the service's limit of %d bytes",
-				      n - start, ASLP_PAYLOAD_LIMIT);
+	if (n - start > (limit = aslp_payload_limit(opt ? opt : &none))) {
+		char *m = aslp_printf("the input is %zu bytes, more than %s of %zu bytes",
+				      n - start, aslp_limit_owner(limit), limit);
 
 		return refused(res, m, "the input is too large");
 	}
@@ -557,19 +560,22 @@ asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_re
 int
 asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt, asl_result *res)
 {
-	size_t size;
+	static const asl_options none;
+	size_t size, limit;
 	int depth;
 
 	memset(res, 0, sizeof *res);
 	if (!input)
 		return execute(prog, json_object(), NULL, opt, res);
-	size = aslp_measure(input, ASLP_PAYLOAD_LIMIT + 1, ASLP_MAX_DEPTH, &depth);
+	limit = aslp_payload_limit(opt ? opt : &none);
+	size = aslp_measure(input, limit == SIZE_MAX ? limit : limit + 1, ASLP_MAX_DEPTH, &depth);
 	if (depth > ASLP_MAX_DEPTH)
 		return refused(res, aslp_printf("the input is nested more than %d levels deep",
 						ASLP_MAX_DEPTH), "the input is nested too deep");
-	if (size > ASLP_PAYLOAD_LIMIT)
-		return refused(res, aslp_printf("the input is %zu bytes, more than the service's limit of %d bytes",
-						size, ASLP_PAYLOAD_LIMIT), "the input is too large");
+	if (size > limit)
+		return refused(res, aslp_printf("the input is %zu bytes, more than %s of %zu bytes",
+						size, aslp_limit_owner(limit), limit),
+			       "the input is too large");
 	/* A copy: the execution's values are shared between its threads. */
 	input = json_deep_copy(input);
 	if (!input)

@@ -90,7 +90,13 @@ usage(FILE *f, const asl_program *prog)
 "  --max-events N         fail the execution when a state is entered after\n"
 "                         its history has passed N events, as the service\n"
 "                         fails a Standard execution at 25000 (the\n"
-"                         default); 0 for no limit\n"
+"                         default); 0 for no limit\n",
+		progname, prog->name, prog->source);
+	fputs(
+"  --payload-limit N      the largest input, state output or result, in\n"
+"                         bytes (default 262144, the service's 256 KiB,\n"
+"                         beyond which a state fails with\n"
+"                         States.DataLimitExceeded); 0 for no limit\n"
 "  --test-state NAME      run the state NAME alone, as the TestState\n"
 "                         API does, and print its response: output,\n"
 "                         nextState or error and cause, status\n"
@@ -103,8 +109,7 @@ usage(FILE *f, const asl_program *prog)
 "    --variables JSON     the workflow variables the state sees\n"
 "  --help, --version\n"
 "\n"
-"Exit status: 0 succeeded, 1 failed or timed out, 2 bad usage or input.\n",
-		progname, prog->name, prog->source);
+"Exit status: 0 succeeded, 1 failed or timed out, 2 bad usage or input.\n", f);
 }
 
 static int
@@ -282,6 +287,10 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 			if (!*v)
 				return bad_usage("option %s needs a file (- for stderr)", a);
 			o->run.history = v;
+		} else if ((v = optarg_of("--payload-limit", argc, argv, &i))) {
+			if (!number(v, 0, LONG_MAX, &n))
+				return bad_usage("--payload-limit needs a number of bytes, not '%s'", v);
+			o->run.payload_limit = n ? (long)n : -1;
 		} else if ((v = optarg_of("--max-events", argc, argv, &i))) {
 			if (!number(v, 0, LONG_MAX, &n))
 				return bad_usage("--max-events needs a number, not '%s'", v);
@@ -293,17 +302,17 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 	return 0;
 }
 
-/* More input than this is not read: it cannot be within the limit. */
-#define INPUT_CAP (16 * ASLP_PAYLOAD_LIMIT)
-
-/* Read all of f, or up to INPUT_CAP + 1 bytes; NULL on error. */
+/*
+** Read all of f, or up to a little more than limit bytes (what is beyond
+** cannot be within the payload limit, blanks around or not); NULL on error.
+*/
 static char *
-read_all(FILE *f, size_t *len)
+read_all(FILE *f, size_t limit, size_t *len)
 {
 	size_t cap = 65536, n = 0, got;
 	char *buf = malloc(cap);
 
-	while (buf && n <= INPUT_CAP && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	while (buf && n <= limit && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
 		if (cap - n - 1 == 0) {
 			char *nb = realloc(buf, cap *= 2);
@@ -332,7 +341,8 @@ static json_t *
 read_input(const struct options *o, int *status, char **raw)
 {
 	char *text;
-	size_t len, start;
+	size_t len, start, limit = aslp_payload_limit(&o->run);
+	size_t cap = limit > SIZE_MAX / 16 ? SIZE_MAX - 1 : 16 * limit;
 	json_t *v;
 	json_error_t err;
 	const char *what;
@@ -350,11 +360,11 @@ read_input(const struct options *o, int *status, char **raw)
 				o->input_file, strerror(errno));
 			return NULL;
 		}
-		text = read_all(f, &len);
+		text = read_all(f, cap, &len);
 		fclose(f);
 		what = o->input_file;
 	} else {
-		text = read_all(stdin, &len);
+		text = read_all(stdin, cap, &len);
 		what = "stdin";
 	}
 	if (!text) {
@@ -374,9 +384,9 @@ read_input(const struct options *o, int *status, char **raw)
 		free(text);
 		return json_object();	/* no input: {} as the service does */
 	}
-	if (len > ASLP_PAYLOAD_LIMIT) {
-		fprintf(stderr, "%s: the input is %s%zu bytes, more than the service's limit of %d bytes\n",
-			progname, len > INPUT_CAP ? "over " : "", len, ASLP_PAYLOAD_LIMIT);
+	if (len > limit) {
+		fprintf(stderr, "%s: the input is %s%zu bytes, more than %s of %zu bytes\n",
+			progname, len > cap ? "over " : "", len, aslp_limit_owner(limit), limit);
 		free(text);
 		return NULL;
 	}

@@ -98,8 +98,12 @@ aslp_kill_tasks(void)
 /* The descriptor a program writes heartbeats to. */
 #define HEARTBEAT_FD 3
 
-/* Output beyond this is not read: the result cannot fit the service's limit. */
-#define OUTPUT_CAP (16 * ASLP_PAYLOAD_LIMIT)
+/* Output beyond 16 times the payload limit is not read: it cannot fit. */
+static size_t
+output_cap(size_t limit)
+{
+	return limit > SIZE_MAX / 16 ? SIZE_MAX : 16 * limit;
+}
 
 int64_t
 aslp_real_ns(void)
@@ -123,7 +127,7 @@ env_add(char **env, size_t *k, const char *name, const char *value)
 }
 
 /* How many variables task_environ adds at most. */
-#define TASK_VARS 8
+#define TASK_VARS 9
 
 /*
 ** The environment of a task program: ours, without the ASL_ variables of
@@ -159,6 +163,8 @@ task_environ(asl_ctx *ctx, const struct aslp_invoke *inv, bool heartbeat,
 		ok &= env[k++] != NULL;
 	}
 	ok &= env_add(env, &k, "ASL_REQUEST_ID", inv->request_id);
+	env[k] = aslp_printf("ASL_RETRY_COUNT=%d", ctx->retry_count);
+	ok &= env[k++] != NULL;
 	if (inv->t->pattern == ASL_PAT_CALLBACK || inv->t->kind == ASL_RES_ACTIVITY)
 		ok &= env_add(env, &k, "ASL_TASK_TOKEN", ctx->task_token);
 	if (heartbeat)
@@ -210,6 +216,7 @@ struct limits {
 	int64_t func;		/* the function's own timeout (bindings file) */
 	int64_t beat;		/* HeartbeatSeconds, as an interval */
 	asl_ctx *ctx;		/* a branch or iteration that may be stopped */
+	size_t cap;		/* output beyond this is not read */
 };
 
 /*
@@ -252,7 +259,7 @@ enum run_end {
 	RUN_HEARTBEAT,		/* no heartbeat for HeartbeatSeconds */
 	RUN_EXEC_TIMEOUT,	/* the execution's time is up */
 	RUN_FUNC_TIMEOUT,	/* the function's own timeout */
-	RUN_TOO_BIG,		/* it printed more than OUTPUT_CAP */
+	RUN_TOO_BIG,		/* it printed more than limits.cap */
 	RUN_IO_ERROR,		/* poll or read failed */
 	RUN_ABORTED		/* another branch failed: the group was killed */
 };
@@ -432,7 +439,7 @@ pump(pid_t pid, int slot, int fd_in, int fd_out, int fd_beat, const char *input,
 				end = RUN_IO_ERROR;
 				break;
 			}
-			if (out->len > OUTPUT_CAP) {
+			if (out->len > lim->cap) {
 				end = RUN_TOO_BIG;
 				break;
 			}
@@ -452,7 +459,7 @@ pump(pid_t pid, int slot, int fd_in, int fd_out, int fd_beat, const char *input,
 		char buf[65536];
 		ssize_t got;
 
-		while (out->len <= OUTPUT_CAP && (got = read(fd_out, buf, sizeof buf)) > 0)
+		while (out->len <= lim->cap && (got = read(fd_out, buf, sizeof buf)) > 0)
 			aslp_buf_put(out, buf, (size_t)got);
 	}
 	/*
@@ -723,6 +730,7 @@ aslp_run_program(asl_ctx *ctx, const struct aslp_invoke *inv,
 	if (ctx->run->deadline_ns)	/* the execution's end, on the real clock */
 		lim.exec = ctx->run->deadline_ns - ctx->skipped_ns;
 	lim.ctx = ctx->group ? ctx : NULL;
+	lim.cap = output_cap(ctx->run->payload_limit);
 	r = run(ctx, inv, b, text, &lim, &rn);
 	free(text);
 	if (r) {

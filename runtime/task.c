@@ -652,8 +652,8 @@ done:
 	if (!out)
 		return NULL;
 	/* The result as the service measures it: compact JSON. */
-	len = aslp_measure(out, ASLP_PAYLOAD_LIMIT, ASLP_MAX_DEPTH, &depth);
-	if (len > ASLP_PAYLOAD_LIMIT) {
+	len = aslp_measure(out, ctx->run->payload_limit, ASLP_MAX_DEPTH, &depth);
+	if (len > ctx->run->payload_limit) {
 		json_decref(out);
 		aslp_task_too_big(ctx, t);
 		return NULL;

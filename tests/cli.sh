@@ -374,9 +374,40 @@ t_data_limit() {
 	contains "$TMP/out" '"error":"States.DataLimitExceeded"' &&
 	contains "$TMP/out" "The state/task 'Big' returned a result with a size exceeding the maximum number of bytes service limit." &&
 	printf '"%s"' "$big" >"$TMP/big.json" &&
-	status 2 $RUNWRAP "$TMP/hello" --input "$TMP/big.json" && contains "$TMP/err" "limit of 262144 bytes"
+	status 2 $RUNWRAP "$TMP/hello" --input "$TMP/big.json" &&
+	contains "$TMP/err" "more than the service's limit of 262144 bytes"
 }
 check "the 256 KiB payload limit" t_data_limit
+
+# --payload-limit moves that limit, or lifts it (0), for the input, state
+# outputs and results from handlers and programs.
+t_payload_limit() {
+	big=$(head -c 262144 /dev/zero | tr '\0' 'a') &&
+	printf '{"name":"%s"}' "$big" >"$TMP/bigname.json" &&
+	status 0 $RUNWRAP "$TMP/big" --payload-limit 0 && [ "$(wc -c <"$TMP/out")" -eq 262147 ] &&
+	status 0 $RUNWRAP "$TMP/big" --payload-limit=262146 &&
+	status 1 $RUNWRAP "$TMP/big" --payload-limit 262145 &&
+	contains "$TMP/err" "States.DataLimitExceeded" &&
+	status 0 $RUNWRAP "$TMP/hello" --payload-limit 0 --input "$TMP/bigname.json" &&
+	contains "$TMP/out" '"greeting":"Hello"' &&
+	status 2 $RUNWRAP "$TMP/hello" --payload-limit 10 --input-json '{"name":"0123456789"}' &&
+	contains "$TMP/err" "the input is 21 bytes, more than the payload limit of 10 bytes" &&
+	status 1 $RUNWRAP "$TMP/hello" --payload-limit 40 --input-json '{"name":"0123456789"}' &&
+	contains "$TMP/err" "States.DataLimitExceeded" &&
+	cat >"$TMP/one.asl.json" <<'JSON' &&
+{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:T",
+ "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 3}], "End": true}}}
+JSON
+	"$ASLC" -O0 "$TMP/one.asl.json" -o "$TMP/one" &&
+	status 0 $RUNWRAP "$TMP/one" --clock=virtual --payload-limit 20 \
+		--bind T='if [ "$ASL_RETRY_COUNT" = 2 ]; then echo "{\"retries\":$ASL_RETRY_COUNT}"; else echo "{\"errorType\":\"Busy\"}"; exit 1; fi' &&
+	contains "$TMP/out" '^{"retries":2}$' &&
+	status 1 $RUNWRAP "$TMP/one" --payload-limit 10 --bind T='echo "{\"retries\":0}"' &&
+	contains "$TMP/err" "States.DataLimitExceeded" &&
+	status 2 $RUNWRAP "$TMP/hello" --payload-limit -1 && contains "$TMP/err" "needs a number of bytes" &&
+	status 2 $RUNWRAP "$TMP/hello" --payload-limit x
+}
+check "--payload-limit moves or lifts the payload limit; programs see ASL_RETRY_COUNT" t_payload_limit
 
 # A machine of more than 256 states is split over several C functions;
 # transitions cross them both ways (S255 -> S256, Clear -> S300).

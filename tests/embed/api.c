@@ -85,6 +85,7 @@ main(int argc, char **argv)
 	asl_result res;
 	const char *binds[3];
 	char history[4096], *text;
+	json_t *v;
 	pthread_t th[4];
 	int ids[4], i;
 
@@ -145,6 +146,25 @@ main(int argc, char **argv)
 	CHECK(greet_run(text, &opt, &res) == ASL_EXEC_REFUSED);
 	CHECK(res.message && strstr(res.message, "more than the service's limit"));
 	asl_result_free(&res);
+	/* payload_limit lifts it (-1) or moves it, for the input and outputs. */
+	memcpy(text, "{\"name\":\"", 9);
+	memset(text + 9, 'n', 299988 - 9);
+	memcpy(text + 299988, "\"}", 3);
+	opt.payload_limit = -1;
+	CHECK(greet_run(text, &opt, &res) == ASL_EXEC_SUCCEEDED);
+	CHECK(res.output && strlen(res.output) > 299988);
+	asl_result_free(&res);
+	v = json_pack("{s:s}", "name", "0123456789");
+	opt.payload_limit = 10;
+	CHECK(asl_execute_value(&greet_program, v, &opt, &res) == ASL_EXEC_REFUSED);
+	CHECK(res.message && strstr(res.message, "more than the payload limit of 10 bytes"));
+	asl_result_free(&res);
+	opt.payload_limit = 30;
+	CHECK(asl_execute_value(&greet_program, v, &opt, &res) == ASL_EXEC_FAILED);
+	CHECK(res.error && strcmp(res.error, "States.DataLimitExceeded") == 0);
+	asl_result_free(&res);
+	json_decref(v);
+	opt.payload_limit = 0;
 	free(text);
 
 	/* A binding to a program, as --bind; a bad one is refused. */
