@@ -292,16 +292,25 @@ aslp_random(asl_ctx *ctx)
 char *
 aslp_uuid(asl_ctx *ctx)
 {
+	static const char hex[] = "0123456789abcdef";
 	uint64_t a = aslp_random(ctx), b = aslp_random(ctx);
+	char *s = malloc(37);
+	int i, k = 0;
 
 	a = (a & ~0xf000ULL) | 0x4000ULL;		/* version 4 */
 	b = (b & ~(3ULL << 62)) | (2ULL << 62);		/* variant 10 */
-	return aslp_printf("%08llx-%04llx-%04llx-%04llx-%012llx",
-			   (unsigned long long)(a >> 32),
-			   (unsigned long long)((a >> 16) & 0xffff),
-			   (unsigned long long)(a & 0xffff),
-			   (unsigned long long)(b >> 48),
-			   (unsigned long long)(b & 0xffffffffffffULL));
+	if (!s)
+		return NULL;
+	/* 8-4-4-4-12 hex digits: a's 16, then b's 16. */
+	for (i = 0; i < 32; i++) {
+		uint64_t w = i < 16 ? a : b;
+
+		if (i == 8 || i == 12 || i == 16 || i == 20)
+			s[k++] = '-';
+		s[k++] = hex[(w >> (60 - 4 * (i % 16))) & 0xf];
+	}
+	s[k] = '\0';
+	return s;
 }
 
 /* ---- the context object ---- */

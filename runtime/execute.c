@@ -369,6 +369,66 @@ message(char *buf, const char *dflt)
 	return buf;
 }
 
+/*
+** Make what v holds the host's own, in place: v is held by the host alone
+** (its reference count is 1). A member that something else holds too (the
+** program's constants, the host's input, another execution) is replaced by
+** a copy; what only v holds is kept, so an output the execution built is
+** not copied again. Returns false on OOM.
+*/
+static bool
+own_members(json_t *v)
+{
+	json_t *m, *c;
+	void *it;
+	size_t i;
+
+	if (json_is_object(v)) {
+		for (it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
+			m = json_object_iter_value(it);
+			if (m->refcount == (size_t)-1)	/* true, false, null */
+				continue;
+			if (m->refcount == 1) {
+				if (!own_members(m))
+					return false;
+			} else if (!(c = json_deep_copy(m)) || json_object_iter_set_new(v, it, c)) {
+				return false;
+			}
+		}
+	} else if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v); i++) {
+			m = json_array_get(v, i);
+			if (m->refcount == (size_t)-1)
+				continue;
+			if (m->refcount == 1) {
+				if (!own_members(m))
+					return false;
+			} else if (!(c = json_deep_copy(m)) || json_array_set_new(v, i, c)) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* The host's own value of v (consumed), or NULL on OOM. */
+static json_t *
+own_value(json_t *v)
+{
+	json_t *c;
+
+	if (v->refcount != 1 && v->refcount != (size_t)-1) {
+		c = json_deep_copy(v);
+		json_decref(v);
+		return c;
+	}
+	if (!own_members(v)) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
 static int
 refused(asl_result *res, char *buf, const char *dflt)
 {
@@ -495,23 +555,8 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 	out = aslp_run_top(&e);
 	res->name = aslp_strdup(e.exec.name);
 	if (out) {
-		/*
-		** The host's own copy: the output may share values with the
-		** program's constants, and with other executions.
-		*/
 		res->status = ASL_EXEC_SUCCEEDED;
-		res->value = json_deep_copy(out);
 		res->output = asl_dumps(out);
-		json_decref(out);
-		if (!res->output || !res->value) {
-			res->status = ASL_EXEC_FAILED;
-			res->error = aslp_strdup("States.Runtime");
-			res->cause = aslp_strdup("out of memory");
-			free(res->output);
-			json_decref(res->value);
-			res->output = NULL;
-			res->value = NULL;
-		}
 	} else {
 		res->status = e.ctx.status == ASLP_TIMED_OUT ? ASL_EXEC_TIMED_OUT : ASL_EXEC_FAILED;
 		res->error = e.ctx.error ? aslp_strdup(e.ctx.error) : NULL;
@@ -522,6 +567,23 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 		res->message = aslp_strdup("the history could not be written (see stderr)");
 	aslp_end(&e);
 	aslp_free_bindings(bs, nb);
+	if (out) {
+		/*
+		** The host's own value, now that the execution has let go of
+		** its references: the output may share values with the
+		** program's constants, the host's input and other executions.
+		*/
+		res->value = own_value(out);
+		if (!res->output || !res->value) {
+			res->status = ASL_EXEC_FAILED;
+			res->error = aslp_strdup("States.Runtime");
+			res->cause = aslp_strdup("out of memory");
+			free(res->output);
+			json_decref(res->value);
+			res->output = NULL;
+			res->value = NULL;
+		}
+	}
 	return res->status;
 }
 
@@ -576,11 +638,12 @@ asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt, asl_
 		return refused(res, aslp_printf("the input is %zu bytes, more than %s of %zu bytes",
 						size, aslp_limit_owner(limit), limit),
 			       "the input is too large");
-	/* A copy: the execution's values are shared between its threads. */
-	input = json_deep_copy(input);
-	if (!input)
-		return refused(res, NULL, "out of memory");
-	return execute(prog, input, NULL, opt, res);
+	/*
+	** Shared, not copied: the execution changes no value that another
+	** holds (it copies what it changes unless its reference is the
+	** only one), and the host's reference is one.
+	*/
+	return execute(prog, json_incref(input), NULL, opt, res);
 }
 
 void

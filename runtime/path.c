@@ -140,12 +140,12 @@ length_of(const json_t *v, bool *ok)
 ** (*made set) for KEYS and length(); NULL if nothing is selected.
 */
 static json_t *
-get_definite(const asl_path *p, json_t *cur, bool *made, char **why)
+get_definite(const asl_path *p, int from, json_t *cur, bool *made, char **why)
 {
 	int i;
 
 	*made = false;
-	for (i = 0; i < p->nseg; i++) {
+	for (i = from; i < p->nseg; i++) {
 		const asl_seg *s = &p->segs[i];
 		bool leaf = i == p->nseg - 1;
 		json_t *next;
@@ -399,6 +399,31 @@ walk(struct walk *w, int i, json_t *cur)
 	}
 }
 
+/*
+** Where a definite $$ path starts, and at which of its steps: $$.Execution
+** and $$.StateMachine in the execution's part of $$, built once;
+** $$.Map.Item... in the iteration's item; the rest in the whole $$, built
+** for the current state. The steps are the same, and so are the causes
+** when one fails.
+*/
+static json_t *
+context_root(asl_ctx *ctx, const asl_path *p, int *from)
+{
+	const asl_seg *s = p->segs;
+
+	*from = 0;
+	if (p->definite && p->nseg >= 1 && s[0].kind == ASL_SEG_KEY) {
+		if (strcmp(s[0].key, "Execution") == 0 || strcmp(s[0].key, "StateMachine") == 0)
+			return ctx->exec->context;
+		if (ctx->map_item && p->nseg >= 2 && s[1].kind == ASL_SEG_KEY &&
+		    strcmp(s[0].key, "Map") == 0 && strcmp(s[1].key, "Item") == 0) {
+			*from = 2;
+			return ctx->map_item;
+		}
+	}
+	return aslp_context(ctx);
+}
+
 /* ---- filters ---- */
 
 /* The value of an operand: a new reference, or NULL when undefined. */
@@ -407,6 +432,7 @@ operand(struct walk *w, const asl_operand *o, json_t *cur)
 {
 	bool made;
 	json_t *v, *doc;
+	int from = 0;
 
 	if (!o->path)
 		return json_incref(w->ctx->run->prog->kvals[o->konst]);
@@ -415,7 +441,7 @@ operand(struct walk *w, const asl_operand *o, json_t *cur)
 		doc = cur;
 		break;
 	case ASL_ROOT_CONTEXT:
-		doc = aslp_context(w->ctx);
+		doc = context_root(w->ctx, o->path, &from);
 		if (!doc)
 			return NULL;
 		break;
@@ -428,7 +454,7 @@ operand(struct walk *w, const asl_operand *o, json_t *cur)
 		doc = w->root;
 	}
 	if (o->path->definite) {
-		v = get_definite(o->path, doc, &made, NULL);
+		v = get_definite(o->path, from, doc, &made, NULL);
 		return made ? v : json_incref(v);
 	}
 	return aslp_path_get(w->ctx, o->path, doc, NULL);
@@ -583,11 +609,12 @@ aslp_path_get(asl_ctx *ctx, const asl_path *p, json_t *doc, char **why)
 	struct walk w;
 	bool made;
 	json_t *v;
+	int from = 0;
 
 	if (why)
 		*why = NULL;
 	if (p->root == ASL_ROOT_CONTEXT) {
-		doc = aslp_context(ctx);
+		doc = context_root(ctx, p, &from);
 		if (!doc)
 			return NULL;
 	} else if (p->root == ASL_ROOT_VARIABLE) {
@@ -599,7 +626,7 @@ aslp_path_get(asl_ctx *ctx, const asl_path *p, json_t *doc, char **why)
 		}
 	}
 	if (p->definite) {
-		v = get_definite(p, doc, &made, why);
+		v = get_definite(p, from, doc, &made, why);
 		return made ? v : json_incref(v);
 	}
 	w.ctx = ctx;

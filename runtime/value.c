@@ -173,16 +173,20 @@ char *
 aslp_vprintf(const char *fmt, va_list ap)
 {
 	va_list aq;
+	char buf[256];
 	int n;
 	char *s;
 
+	/* Formatted once when it is short, as most are. */
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = vsnprintf(buf, sizeof buf, fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		return NULL;
 	s = malloc((size_t)n + 1);
-	if (s)
+	if (s && (size_t)n < sizeof buf)
+		memcpy(s, buf, (size_t)n + 1);
+	else if (s)
 		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
@@ -205,34 +209,79 @@ aslp_printf(const char *fmt, ...)
 ** 10^-3 to 10^7 (100.0, 0.001), else one digit, a point and an exponent
 ** (1.0E7, 1.23456E-5). Always a point: 3.0 stays a real.
 */
+/*
+** The shortest digits of d and its decimal exponent, the quick way, for
+** the reals most documents hold: 10^-3 <= |d| < 10^7 with at most nine
+** decimals (45.25, 0.1, 1200.0). The first k for which round(|d| 10^k)
+** / 10^k is d gives them: the division is correctly rounded, so the
+** decimal reads back as d, and no fewer decimals do. Returns the number
+** of digits, or 0 when d is not such a real.
+*/
+static int
+quick_digits(double d, char *digits, int *exp)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+	double a = fabs(d), s;
+	uint64_t m;
+	char tmp[24];
+	int k, n = 0, i;
+
+	if (!(a >= 1e-3 && a < 1e7))
+		return 0;
+	for (k = 0; k < 10; k++) {
+		s = floor(a * p10[k] + 0.5);
+		/*
+		** Below 2^50 the integers are far apart next to d's precision:
+		** at most one of them reads back as d, the nearest, as Java's.
+		*/
+		if (s >= 1125899906842624.0)
+			return 0;
+		if (s / p10[k] == a)
+			break;
+	}
+	if (k == 10)
+		return 0;
+	for (m = (uint64_t)s; m; m /= 10)
+		tmp[n++] = (char)('0' + m % 10);
+	*exp = n - 1 - k;
+	for (i = 0; i < n; i++)
+		digits[i] = tmp[n - 1 - i];
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	return n;
+}
+
 void
 aslp_format_double(char *buf, size_t size, double d)
 {
 	char e[40], digits[24];
 	int prec, exp, n = 0, i;
 	const char *p;
-	bool neg;
+	bool neg = d < 0;
 
 	if (!isfinite(d)) {
 		snprintf(buf, size, "null");
 		return;
 	}
-	for (prec = 0; prec < 17; prec++) {
-		snprintf(e, sizeof e, "%.*e", prec, d);
-		if (strtod(e, NULL) == d)
-			break;
+	if ((n = quick_digits(d, digits, &exp)) == 0) {
+		for (prec = 0; prec < 17; prec++) {
+			snprintf(e, sizeof e, "%.*e", prec, d);
+			if (strtod(e, NULL) == d)
+				break;
+		}
+		/* e is [-]d[.ddd]e[+-]xx: collect the digits and the exponent. */
+		neg = e[0] == '-';
+		for (p = e + neg; *p && *p != 'e'; p++)
+			if (*p != '.')
+				digits[n++] = *p;
+		while (n > 1 && digits[n - 1] == '0')
+			n--;
+		digits[n] = '\0';
+		exp = atoi(p + 1);
+		if (d == 0)
+			exp = 0;
 	}
-	/* e is [-]d[.ddd]e[+-]xx: collect the digits and the exponent. */
-	neg = e[0] == '-';
-	for (p = e + neg; *p && *p != 'e'; p++)
-		if (*p != '.')
-			digits[n++] = *p;
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	exp = atoi(p + 1);
-	if (d == 0)
-		exp = 0;
 	if (exp >= -3 && exp < 7) {
 		char plain[48];
 		size_t k = 0;
@@ -256,7 +305,11 @@ aslp_format_double(char *buf, size_t size, double d)
 				plain[k++] = digits[i];
 		}
 		plain[k] = '\0';
-		snprintf(buf, size, "%s", plain);
+		if (size > 0) {
+			k = k < size ? k : size - 1;
+			memcpy(buf, plain, k);
+			buf[k] = '\0';
+		}
 	} else {
 		snprintf(buf, size, "%s%c.%sE%d", neg ? "-" : "", digits[0],
 			 n > 1 ? digits + 1 : "0", exp);

@@ -29,6 +29,7 @@ init_ctx(asl_ctx *ctx)
 		test_run.prog = &prog;
 		pthread_mutex_init(&test_run.lock, NULL);
 		aslp_pool_init(&test_run.pool);
+		test_run.payload_limit = ASLP_PAYLOAD_LIMIT;
 		test_exec.run = &test_run;
 		test_exec.name = aslp_strdup("exec");
 		test_exec.arn = aslp_strdup("arn:aws:states:us-east-1:123456789012:execution:test:exec");
