@@ -5,6 +5,8 @@
 #   make test       the whole test suite (SANITIZE=1: ASan+UBSan build,
 #                   SANITIZE=thread: ThreadSanitizer build, VALGRIND=1:
 #                   generated programs under valgrind)
+#   make bench      aslc against the peer engines (docs/performance.md)
+#   make bench-fanout    threads: Map, Parallel, CPU-bound handlers (bench/results.md)
 #   make bench-backends  the cc, tcc and llvm backends compared (bench/backends.md)
 #   make conformance  score against ../shared/conformance (AWS recordings)
 #   make fuzz       the libFuzzer target build-fuzz/fuzz_compile (clang)
@@ -175,9 +177,15 @@ conformance: all
 		$(CONFORMANCE_ARGS) --engine 'sh $(CURDIR)/tests/conformance-engine.sh \
 		$(CURDIR)/$(BUILD) {definition} {input} {workdir} {task_mocks}'
 
-# aslc against aws-local-stepfunctions (installed from npm into
-# $ASLC_PEERS_DIR); writes bench/results.md. See bench/README.md.
+# aslc against aws-local-stepfunctions and @wmfs/statebox (installed from
+# npm into $ASLC_PEERS_DIR) on bench/workloads, in one run: the tables go
+# to $OUT/report.md and stdout. See docs/performance.md.
 bench: all
+	bench/compare.sh
+
+# Threads: fan-out workloads against aws-local-stepfunctions; writes
+# bench/results.md. See bench/README.md.
+bench-fanout: all
 	bench/run.sh
 
 # The cc, tcc and llvm backends: compile latency, run time, aslc run against the
@@ -266,4 +274,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
-.PHONY: FORCE all deps deps-check demo test check conformance bench bench-backends fuzz fuzz-run fuzz-yaml-run fuzz-check install uninstall clean
+.PHONY: FORCE all deps deps-check demo test check conformance bench bench-fanout bench-backends fuzz fuzz-run fuzz-yaml-run fuzz-check install uninstall clean

@@ -42,8 +42,8 @@ const stat = (runs) => ({
 console.log('# aslc against the peer engines: one run of bench/compare.sh\n');
 console.log(read('machine.txt').trim().split('\n').map((l) => `- ${l}`).join('\n'));
 console.log(`
-"exec" is the executions alone, timed inside the process (inputs built
-before, outputs checked after), median of the runs; states/s is states
+"exec" is the executions alone, timed inside the process (not building
+their inputs nor checking outputs), median of the runs; states/s is states
 entered (the history's StateEntered events) per second of it; "wall" and
 "peak RSS" are the whole process's (/usr/bin/time), medians. The ratios
 are aslc's states/s over the peer's, and the peer's peak RSS over aslc's,
