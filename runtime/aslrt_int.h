@@ -33,6 +33,11 @@
 /* asl_options.payload_limit in bytes: 0 is the service's, -1 none. */
 #define aslp_payload_limit(o) ((o)->payload_limit > 0 ? (size_t)(o)->payload_limit : \
 			       (o)->payload_limit < 0 ? SIZE_MAX : (size_t)ASLP_PAYLOAD_LIMIT)
+/*
+** How much of an input or a task program's output is read: what goes 16
+** times past the payload limit cannot be within it, blanks or not.
+*/
+#define aslp_read_cap(limit) ((limit) > SIZE_MAX / 16 ? SIZE_MAX - 1 : 16 * (limit))
 /* Who sets a limit: the service's, or the user's. */
 #define aslp_limit_owner(n) ((n) == ASLP_PAYLOAD_LIMIT ? "the service's limit" : "the payload limit")
 

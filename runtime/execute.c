@@ -376,38 +376,37 @@ message(char *buf, const char *dflt)
 ** a copy; what only v holds is kept, so an output the execution built is
 ** not copied again. Returns false on OOM.
 */
+static bool own_members(json_t *v);
+
+/*
+** Member m of a value being made the host's: NULL if it may stay (the
+** members it holds made the host's too), else its copy in *c. false on OOM.
+*/
+static bool
+own_member(json_t *m, json_t **c)
+{
+	*c = NULL;
+	if (m->refcount == (size_t)-1)	/* true, false, null */
+		return true;
+	if (m->refcount == 1)
+		return own_members(m);
+	return (*c = json_deep_copy(m)) != NULL;
+}
+
 static bool
 own_members(json_t *v)
 {
-	json_t *m, *c;
+	json_t *c;
 	void *it;
 	size_t i;
 
-	if (json_is_object(v)) {
-		for (it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
-			m = json_object_iter_value(it);
-			if (m->refcount == (size_t)-1)	/* true, false, null */
-				continue;
-			if (m->refcount == 1) {
-				if (!own_members(m))
-					return false;
-			} else if (!(c = json_deep_copy(m)) || json_object_iter_set_new(v, it, c)) {
-				return false;
-			}
-		}
-	} else if (json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++) {
-			m = json_array_get(v, i);
-			if (m->refcount == (size_t)-1)
-				continue;
-			if (m->refcount == 1) {
-				if (!own_members(m))
-					return false;
-			} else if (!(c = json_deep_copy(m)) || json_array_set_new(v, i, c)) {
-				return false;
-			}
-		}
-	}
+	for (it = json_object_iter(v); it; it = json_object_iter_next(v, it))
+		if (!own_member(json_object_iter_value(it), &c) ||
+		    (c && json_object_iter_set_new(v, it, c)))
+			return false;
+	for (i = 0; i < json_array_size(v); i++)	/* none unless v is an array */
+		if (!own_member(json_array_get(v, i), &c) || (c && json_array_set_new(v, i, c)))
+			return false;
 	return true;
 }
 

@@ -302,17 +302,14 @@ parse_options(int argc, char **argv, struct options *o, const asl_program *prog)
 	return 0;
 }
 
-/*
-** Read all of f, or up to a little more than limit bytes (what is beyond
-** cannot be within the payload limit, blanks around or not); NULL on error.
-*/
+/* Read all of f, or a little more than most bytes; NULL on error. */
 static char *
-read_all(FILE *f, size_t limit, size_t *len)
+read_all(FILE *f, size_t most, size_t *len)
 {
 	size_t cap = 65536, n = 0, got;
 	char *buf = malloc(cap);
 
-	while (buf && n <= limit && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+	while (buf && n <= most && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
 		if (cap - n - 1 == 0) {
 			char *nb = realloc(buf, cap *= 2);
@@ -342,7 +339,7 @@ read_input(const struct options *o, int *status, char **raw)
 {
 	char *text;
 	size_t len, start, limit = aslp_payload_limit(&o->run);
-	size_t cap = limit > SIZE_MAX / 16 ? SIZE_MAX - 1 : 16 * limit;
+	size_t cap = aslp_read_cap(limit);
 	json_t *v;
 	json_error_t err;
 	const char *what;

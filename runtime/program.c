@@ -98,12 +98,6 @@ aslp_kill_tasks(void)
 /* The descriptor a program writes heartbeats to. */
 #define HEARTBEAT_FD 3
 
-/* Output beyond 16 times the payload limit is not read: it cannot fit. */
-static size_t
-output_cap(size_t limit)
-{
-	return limit > SIZE_MAX / 16 ? SIZE_MAX : 16 * limit;
-}
 
 int64_t
 aslp_real_ns(void)
@@ -730,7 +724,7 @@ aslp_run_program(asl_ctx *ctx, const struct aslp_invoke *inv,
 	if (ctx->run->deadline_ns)	/* the execution's end, on the real clock */
 		lim.exec = ctx->run->deadline_ns - ctx->skipped_ns;
 	lim.ctx = ctx->group ? ctx : NULL;
-	lim.cap = output_cap(ctx->run->payload_limit);
+	lim.cap = aslp_read_cap(ctx->run->payload_limit);
 	r = run(ctx, inv, b, text, &lim, &rn);
 	free(text);
 	if (r) {

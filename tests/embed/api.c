@@ -287,6 +287,30 @@ main(int argc, char **argv)
 		json_decref(in);
 	}
 
+	/*
+	** The input is shared with the execution, not copied, but the
+	** result's value is the host's alone: what it took from the input
+	** is a copy, so changing one leaves the other as it was.
+	*/
+	memset(&opt, 0, sizeof opt);
+	opt.handlers = greeters;
+	{
+		json_t *in = json_pack("{s:s,s:{s:i}}", "name", "Ada", "meta", "k", 1), *meta;
+
+		CHECK(asl_execute_value(&greet_program, in, &opt, &res) == ASL_EXEC_SUCCEEDED);
+		CHECK(in->refcount == 1);
+		meta = json_object_get(res.value, "meta");
+		CHECK(meta && meta != json_object_get(in, "meta") && meta->refcount == 1);
+		json_object_set_new(meta, "k", json_integer(2));
+		CHECK(json_integer_value(json_object_get(json_object_get(in, "meta"), "k")) == 1);
+		json_object_set_new(in, "name", json_string("Bea"));
+		CHECK(strcmp(json_string_value(json_object_get(res.value, "name")), "Ada") == 0);
+		CHECK(json_is_object(json_object_get(res.value, "greeting")) &&
+		      json_object_get(res.value, "greeting")->refcount == 1);
+		asl_result_free(&res);
+		json_decref(in);
+	}
+
 	/* A value nested deeper than the service allows is refused at once. */
 	{
 		json_t *deep = json_object(), *v = deep;

@@ -147,6 +147,38 @@ test_format(void)
 	CHECK_STR("2.5E-4", buf);
 	aslp_format_double(buf, sizeof buf, -123.456e5);
 	CHECK_STR("-1.23456E7", buf);
+	/* The quick digits, from 10^-3 to 10^7 with at most nine decimals... */
+	aslp_format_double(buf, sizeof buf, 45.25);
+	CHECK_STR("45.25", buf);
+	aslp_format_double(buf, sizeof buf, -2.5);
+	CHECK_STR("-2.5", buf);
+	aslp_format_double(buf, sizeof buf, 1200.0);
+	CHECK_STR("1200.0", buf);
+	aslp_format_double(buf, sizeof buf, 0.3);
+	CHECK_STR("0.3", buf);
+	aslp_format_double(buf, sizeof buf, -0.001);
+	CHECK_STR("-0.001", buf);
+	aslp_format_double(buf, sizeof buf, 0.001234567);
+	CHECK_STR("0.001234567", buf);
+	/* ...and the search where two sixteen-digit decimals read back: the nearest. */
+	aslp_format_double(buf, sizeof buf, 8893687.240264233);
+	CHECK_STR("8893687.240264233", buf);
+	aslp_format_double(buf, sizeof buf, 0.1234567891);
+	CHECK_STR("0.1234567891", buf);
+	aslp_format_double(buf, sizeof buf, -0.0);
+	CHECK_STR("-0.0", buf);
+	{
+		/* Thousandths below 10,000 (every seventh) read back as themselves. */
+		int k, bad = 0;
+
+		for (k = 0; k < 10000000; k += 7) {
+			double d = k / 1000.0;
+
+			aslp_format_double(buf, sizeof buf, d);
+			bad += strtod(buf, NULL) != d;
+		}
+		CHECK(bad == 0);
+	}
 	aslp_format_time(buf, sizeof buf, INT64_C(1457920740) * 1000000000);
 	CHECK_STR("2016-03-14T01:59:00.000Z", buf);
 	aslp_format_time(buf, sizeof buf, INT64_C(1457920740123456789));
