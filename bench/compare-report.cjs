@@ -14,7 +14,10 @@ const fmt = (x, d = 0) => x === undefined || x === null || Number.isNaN(x) ? '' 
 const sig = (x) => x >= 100 ? fmt(x) : x >= 10 ? fmt(x, 1) : fmt(x, 2);
 
 const raw = lines('raw.jsonl');
-const NAMES = { als: 'aws-local-stepfunctions', statebox: '@wmfs/statebox', aslc: 'aslc', 'aslc-program': 'aslc, tasks as programs' };
+const NAMES = {
+  als: 'aws-local-stepfunctions', statebox: '@wmfs/statebox', aslc: 'aslc', 'aslc-program': 'aslc, tasks as programs',
+  'aslc-text': 'aslc, output as text too, nothing shared (--text)', 'aslc-floor': 'no engine: the work by hand in C + jansson (floor)',
+};
 
 // cells: engine label, workload, size -> runs
 const cells = new Map();
@@ -66,6 +69,22 @@ for (const [key, m] of cells) {
     const sizeText = /order|parallel/.test(w) ? `${fmt(+size)} executions` : /map/.test(w) ? `${fmt(+size)} items` : `${fmt(+size)} it.`;
     console.log(`| ${w} | ${sizeText} | ${NAMES[label] || label}${s.ok ? '' : ' (CHECK FAILED)'} | ${s.n} | ${sig(s.exec)} | ${fmt(s.sps)} | ${sig(s.wall)} | ${sig(s.rss)} | ${speed} | ${mem} |`);
   }
+}
+
+// the floor: what the peers' figures allow an engine built on jansson
+const floors = [];
+for (const [key, m] of cells) {
+  if (!m.get('aslc-floor') || !m.get('als')) continue;
+  const [w, size] = key.split('|');
+  const f = stat(m.get('aslc-floor')), a = stat(m.get('aslc')), p = stat(m.get('als'));
+  floors.push({ w, size, fspeed: f.sps / p.sps, fmem: p.rss / f.rss, aslc: f.exec ? a.exec / f.exec : NaN });
+}
+if (floors.length) {
+  console.log('\n## The jansson floor\n');
+  console.log('The same work written by hand in C with jansson, with no engine around it (bench/floor.c): how far an engine whose values are jansson\'s could go at best.\n');
+  console.log('| workload | size | floor is N× faster than aws-local-stepfunctions | floor uses 1/N of its memory | aslc\'s time over the floor\'s |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of floors) console.log(`| ${r.w} | ${fmt(+r.size)} | ${sig(r.fspeed)} | ${sig(r.fmem)} | ${sig(r.aslc)} |`);
 }
 
 // start-up and end to end

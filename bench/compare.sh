@@ -83,7 +83,7 @@ for f in trivial loop loop-task map map-c8 parallel order intrinsics-heavy; do
 	"$ASLC" -c --prefix "bench_$p" "$HERE/workloads/$f.asl.json" -o "$W/$p.o"
 done
 CFLAGS="-O2 -std=c11 -Wall -Wextra -I$ROOT/include"
-cc $CFLAGS "$HERE/harness.c" "$HERE/tasks.c" "$W"/*.o "$ROOT/build/libaslrt.a" \
+cc $CFLAGS "$HERE/harness.c" "$HERE/tasks.c" "$HERE/floor.c" "$W"/*.o "$ROOT/build/libaslrt.a" \
 	-ljansson -lm -lpthread -o "$W/harness"
 cc $CFLAGS -DTASK_PROGRAM "$HERE/tasks.c" -ljansson -o "$W/bench-task"
 for f in trivial loop map; do
@@ -139,6 +139,13 @@ for c in "${CELLS[@]}"; do
 		case "$p:$1:$2" in statebox:intrinsics:* | statebox:map:100000 | statebox:map-c8:*) continue ;; esac
 		repeat "$PEER_RUNS" "$p" "$1" "$2"
 	done
+done
+# The floor: the work by hand with jansson and no engine (floor.c); and
+# asl_execute_value's default, which also gives the output as text and
+# copies what the value shares with the input.
+for c in "map 10000" "map 100000" "order-ok 10000" "order-fail 10000"; do
+	repeat "$RUNS" aslc-floor $c --floor
+	repeat "$RUNS" aslc-text $c --text
 done
 # Tasks as programs: a process per task (bench-task), fewer executions.
 repeat 3 aslc-program order-ok 1000 --tasks program --task-program "$W/bench-task"

@@ -4,7 +4,8 @@
 ** workflows compiled by aslc -c and run in this process by asl_execute.
 **
 **	harness WORKLOAD SIZE [--tasks c|program] [--task-program PATH]
-**	        [--max-threads N] [--history FILE]
+**	        [--max-threads N] [--payload ITEMS] [--history FILE] [--text]
+**	        [--floor]
 **
 ** WORKLOAD and SIZE are harness.cjs's: trivial, loop, loop-big (SIZE
 ** iterations with a payload of --payload items, default 1000), loop-task,
@@ -14,6 +15,15 @@
 ** bench-task executable, through bindings). As with the peers, "exec_ms"
 ** times the executions alone, not the building of their inputs nor the
 ** checking of the last output; max_rss_kb is the process's peak.
+**
+** The output is given as the peers give theirs, as a value that shares
+** what it took from the input (asl_options.no_output_text and
+** share_input); --text asks for asl_execute_value's default, the output
+** as text too and a value with nothing shared.
+**
+** --floor (map, map-c8, order-ok, order-fail) runs no engine but the
+** workload's work written by hand with jansson (floor.c): what jansson
+** alone costs, the floor under any engine whose values are jansson's.
 **
 ** Every execution runs with the service's semantics but three limits
 ** lifted, as the peers have none: the history's 25,000 events, the
@@ -30,6 +40,7 @@
 
 #include <aslrt.h>
 
+#include "floor.h"
 #include "tasks.h"
 
 extern asl_program bench_trivial_program, bench_loop_program, bench_loop_task_program,
@@ -286,7 +297,8 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: harness WORKLOAD SIZE [--tasks c|program] [--task-program PATH]\n"
-			"               [--max-threads N] [--payload ITEMS] [--history FILE]\n");
+			"               [--max-threads N] [--payload ITEMS] [--history FILE] [--text]\n"
+			"               [--floor]\n");
 	return 2;
 }
 
@@ -301,7 +313,8 @@ main(int argc, char **argv)
 	asl_result res;
 	struct rusage ru;
 	double t0, exec_ms = 0, t_start = now_ms();
-	int i, failed = 0, ok, programs = 0, payload = 1000;
+	int i, failed = 0, ok, programs = 0, payload = 1000, hand = 0;
+	struct floor_counts counts = { 0, 0, 0 };
 	long n;
 
 	if (argc < 3 || spec(argv[1], n = atol(argv[2]), &s) != 0 || n < 1)
@@ -312,6 +325,9 @@ main(int argc, char **argv)
 	opt.payload_limit = -1;
 	opt.virtual_clock = 1;
 	opt.handlers = handlers;
+	/* As the peers give it: the output as a value, sharing the input. */
+	opt.no_output_text = 1;
+	opt.share_input = 1;
 	for (i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--tasks") == 0 && i + 1 < argc)
 			programs = strcmp(argv[++i], "program") == 0;
@@ -323,6 +339,11 @@ main(int argc, char **argv)
 			payload = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
 			opt.history = argv[++i];
+		else if (strcmp(argv[i], "--text") == 0)
+			opt.no_output_text = opt.share_input = 0;
+		else if (strcmp(argv[i], "--floor") == 0 && (strncmp(w, "map", 3) == 0 ||
+							      strncmp(w, "order", 5) == 0))
+			hand = 1;
 		else
 			return usage();
 	}
@@ -345,9 +366,20 @@ main(int argc, char **argv)
 	*/
 	for (i = 0; i < s.runs; i++) {
 		in = input(w, (int)n, i, payload);
-		t0 = now_ms();
-		asl_execute_value(s.prog, in, &opt, &res);
-		exec_ms += now_ms() - t0;
+		if (hand) {	/* no engine: the work by hand */
+			json_t *v;
+
+			t0 = now_ms();
+			v = s.prog == &bench_order_program ? floor_order(in, &counts) : floor_map(in);
+			exec_ms += now_ms() - t0;
+			memset(&res, 0, sizeof res);
+			res.status = v ? ASL_EXEC_SUCCEEDED : ASL_EXEC_FAILED;
+			res.value = v;
+		} else {
+			t0 = now_ms();
+			asl_execute_value(s.prog, in, &opt, &res);
+			exec_ms += now_ms() - t0;
+		}
 		json_decref(in);
 		if (res.status == ASL_EXEC_REFUSED) {
 			fprintf(stderr, "harness: %s\n", res.message ? res.message : "refused");
@@ -360,6 +392,9 @@ main(int argc, char **argv)
 		asl_result_free(&res);
 	}
 
+	retries += counts.retries;
+	refunds += counts.refunds;
+	releases += counts.releases;
 	ok = s.expect_fail ? failed == s.runs : failed == 0;
 	if (!ok)
 		check = "unexpected failures";
@@ -373,11 +408,11 @@ main(int argc, char **argv)
 	printf("{\"peer\":\"aslc%s\",\"workload\":\"%s\",\"size\":%ld,\"runs\":%d,\"ok\":%s,"
 	       "\"check\":\"%s\",\"states\":%ld,\"exec_ms\":%.3f,\"states_per_s\":%.0f,"
 	       "\"total_in_process_ms\":%.2f,\"max_rss_kb\":%ld,\"task_retries\":%d,"
-	       "\"threads\":%d,\"payload\":%d}\n",
-	       programs ? "-program" : "", w, n, s.runs, ok ? "true" : "false", check, s.states,
+	       "\"threads\":%d,\"payload\":%d,\"text\":%s}\n",
+	       programs ? "-program" : hand ? "-floor" : "", w, n, s.runs, ok ? "true" : "false", check, s.states,
 	       exec_ms, s.states / (exec_ms / 1e3), now_ms() - t_start, ru.ru_maxrss,
 	       retries, opt.max_threads ? opt.max_threads : 40,
-	       strcmp(w, "loop-big") == 0 ? payload : 0);
+	       strcmp(w, "loop-big") == 0 ? payload : 0, opt.no_output_text ? "false" : "true");
 	json_decref(out);
 	if (programs)
 		for (i = 0; tasks[i].name; i++)

@@ -30,7 +30,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 8
+#define ASLRT_ABI 9
 
 #include <stddef.h>
 #include <stdint.h>
@@ -487,12 +487,21 @@ typedef struct asl_options {
 	/* A Step Functions Local MockConfigFile and its test case to run. */
 	const char *mock_config;
 	const char *test_case;
+	/* No output text: res->output stays NULL, the value alone is given. */
+	int no_output_text;
+	/*
+	** asl_execute_value: res->value may share with the input what it
+	** took from it unchanged, instead of copying it. The host then
+	** changes neither in place (or copies first).
+	*/
+	int share_input;
 } asl_options;
 
 /* What an execution gave; release it with asl_result_free. */
 typedef struct asl_result {
 	int status;		/* enum asl_exec_status */
-	char *output;		/* SUCCEEDED: the output as compact JSON text */
+	char *output;		/* SUCCEEDED: the output as compact JSON text
+				   (NULL with no_output_text) */
 	json_t *value;		/* SUCCEEDED: the same, as a value */
 	char *error, *cause;	/* FAILED, TIMED_OUT: either may be NULL */
 	char *state;		/* FAILED, TIMED_OUT: the state it ended in, or NULL */

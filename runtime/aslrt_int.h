@@ -196,7 +196,14 @@ struct asl_ctx {
 	struct aslp_exec *exec;
 	asl_ctx *outer;		/* whose variables this one also sees, or NULL */
 	struct aslp_group *group;	/* the Parallel or Map this runs under */
-	json_t *map_item;	/* $$.Map.Item of an iteration, or NULL */
+	/*
+	** $$.Map.Item of an iteration, while its ItemSelector runs: the
+	** item (borrowed; NULL outside one) and its index, and the two as
+	** JSON, built when first read (aslp_map_item).
+	*/
+	json_t *map_value;
+	size_t map_index;
+	json_t *map_item, *map_index_json;
 
 	json_t *context;	/* $$ as last built, or NULL */
 	long context_serial;	/* state_serial it was built for */
@@ -359,6 +366,8 @@ ASLP_HIDDEN size_t aslp_string_size(const char *s, size_t len);
 */
 ASLP_HIDDEN size_t aslp_measure(const json_t *v, size_t limit, int max_depth,
 				int *depth);
+/* The depth alone, as aslp_measure finds it, stopping past max_depth. */
+ASLP_HIDDEN int aslp_depth(const json_t *v, int max_depth);
 /* JSON equality, numbers by value (1 == 1.0). */
 ASLP_HIDDEN bool aslp_json_equal(const json_t *a, const json_t *b);
 /* A number as a double; v must be a number. */
@@ -463,6 +472,9 @@ ASLP_HIDDEN int aslp_history_open(struct aslp_history *h, const char *file, long
 ASLP_HIDDEN int aslp_history_close(struct aslp_history *h, const char *progname);
 /* The context object $$ for the current state (borrowed). NULL on OOM. */
 ASLP_HIDDEN json_t *aslp_context(asl_ctx *ctx);
+/* $$.Map.Item, or its Index (borrowed), when ctx->map_value is set. NULL on OOM. */
+ASLP_HIDDEN json_t *aslp_map_item(asl_ctx *ctx);
+ASLP_HIDDEN json_t *aslp_map_index(asl_ctx *ctx);
 /* Nanoseconds since the epoch on the execution's clock. */
 ASLP_HIDDEN int64_t aslp_now_ns(asl_ctx *ctx);
 /* Format t as the service does: 2024-01-02T03:04:05.678Z; size >= 25. */

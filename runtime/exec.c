@@ -25,6 +25,30 @@
 /* Guards every program's constants while they are parsed or released. */
 static pthread_mutex_t programs_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+** A constant's nodes are made immortal, as jansson's true, false and null
+** are (reference count (size_t)-1): executions on any number of threads
+** share them without touching a count, never change them (a value held
+** by another is copied before it is changed), and a host is never handed
+** one (asl_execute_value copies them). asl_program_fini gives them back
+** their counts, 1 each, held by their parents, before it frees them.
+*/
+static void
+set_counts(json_t *v, size_t count)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+
+	if (json_is_true(v) || json_is_false(v) || json_is_null(v))
+		return;
+	v->refcount = count;
+	json_object_foreach(v, key, m)
+		set_counts(m, count);
+	for (i = 0; i < json_array_size(v); i++)
+		set_counts(json_array_get(v, i), count);
+}
+
 int
 asl_program_init(asl_program *prog)
 {
@@ -50,6 +74,7 @@ asl_program_init(asl_program *prog)
 			r = -1;
 			break;
 		}
+		set_counts(prog->kvals[i], (size_t)-1);
 	}
 	if (r == 0)
 		__atomic_store_n(&prog->ready, 1, __ATOMIC_RELEASE);
@@ -67,7 +92,10 @@ asl_program_fini(asl_program *prog)
 	pthread_mutex_lock(&programs_lock);
 	__atomic_store_n(&prog->ready, 0, __ATOMIC_RELEASE);
 	for (i = 0; i < prog->nconst; i++) {
-		json_decref(prog->kvals[i]);
+		if (prog->kvals[i]) {
+			set_counts(prog->kvals[i], 1);
+			json_decref(prog->kvals[i]);
+		}
 		prog->kvals[i] = NULL;
 	}
 	pthread_mutex_unlock(&programs_lock);
@@ -83,6 +111,7 @@ aslp_ctx_free(asl_ctx *ctx)
 	json_decref(ctx->assigned);
 	free(ctx->trace_caught);
 	json_decref(ctx->map_item);
+	json_decref(ctx->map_index_json);
 	json_decref(ctx->context);
 	free(ctx->task_token);
 	free(ctx->error);
@@ -366,6 +395,23 @@ aslp_exec_context(struct aslp_exec *exec)
 }
 
 json_t *
+aslp_map_item(asl_ctx *ctx)
+{
+	if (!ctx->map_item)
+		ctx->map_item = json_pack("{s:I, s:O}", "Index", (json_int_t)ctx->map_index,
+					  "Value", ctx->map_value);
+	return ctx->map_item;
+}
+
+json_t *
+aslp_map_index(asl_ctx *ctx)
+{
+	if (!ctx->map_index_json)
+		ctx->map_index_json = json_integer((json_int_t)ctx->map_index);
+	return ctx->map_index_json;
+}
+
+json_t *
 aslp_context(asl_ctx *ctx)
 {
 	json_t *st;
@@ -373,9 +419,11 @@ aslp_context(asl_ctx *ctx)
 	if (!ctx->context) {
 		/* Execution and StateMachine are shared, never modified. */
 		ctx->context = json_copy(ctx->exec->context);
-		if (!ctx->context || (ctx->map_item &&
-				      json_object_set_new(ctx->context, "Map",
-							  json_pack("{s:O}", "Item", ctx->map_item)))) {
+		if (!ctx->context || (ctx->map_value &&
+				      (!aslp_map_item(ctx) ||
+				       json_object_set_new(ctx->context, "Map",
+							   json_pack("{s:O}", "Item",
+								     ctx->map_item))))) {
 			aslp_oom(ctx);
 			return NULL;
 		}
@@ -642,11 +690,25 @@ check_output(asl_ctx *ctx, json_t *v, size_t size, int depth)
 	return NULL;
 }
 
+/*
+** The size of v against the payload limit, and its depth. With no limit
+** (--payload-limit 0) only the depth is found, and the size is 0.
+*/
+static size_t
+measure(const asl_ctx *ctx, const json_t *v, int *depth)
+{
+	if (ctx->run->payload_limit == SIZE_MAX) {
+		*depth = aslp_depth(v, ASLP_MAX_DEPTH);
+		return 0;
+	}
+	return aslp_measure(v, ctx->run->payload_limit, ASLP_MAX_DEPTH, depth);
+}
+
 static json_t *
 measure_output(asl_ctx *ctx, json_t *v)
 {
 	int depth;
-	size_t size = aslp_measure(v, ctx->run->payload_limit, ASLP_MAX_DEPTH, &depth);
+	size_t size = measure(ctx, v, &depth);
 
 	return check_output(ctx, v, size, depth);
 }
@@ -655,7 +717,7 @@ measure_output(asl_ctx *ctx, json_t *v)
 static bool
 put(asl_ctx *ctx, json_t *cur, const asl_seg *s, int64_t idx, json_t *v)
 {
-	int r = s->kind == ASL_SEG_KEY ? json_object_set_new(cur, s->key, v) :
+	int r = s->kind == ASL_SEG_KEY ? json_object_set_new_nocheck(cur, s->key, v) :
 		json_array_set_new(cur, (size_t)idx, v);
 
 	if (r)
@@ -685,6 +747,7 @@ result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
 {
 	json_t *cur, *child;
 	bool known = in == ctx->measured;
+	bool sized = ctx->run->payload_limit != SIZE_MAX;	/* else 0 */
 	size_t size = ctx->measured_size, vsize;
 	int i, depth = ctx->measured_depth, vdepth;
 
@@ -743,9 +806,10 @@ result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
 			if (known) {
 				int d;
 
-				vsize = aslp_measure(v, ctx->run->payload_limit, ASLP_MAX_DEPTH,
-						     &vdepth);
-				if (child)
+				vsize = measure(ctx, v, &vdepth);
+				if (!sized)
+					;
+				else if (child)
 					size -= aslp_measure(child, (size_t)-1, ASLP_MAX_DEPTH, &d);
 				else
 					size += member_size(cur, s->key);
@@ -766,7 +830,9 @@ result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
 				goto fail;
 			}
 			/* A missing object is created: "key":{} (null was 4 bytes). */
-			if (child)
+			if (!sized)
+				;
+			else if (child)
 				size -= 2;
 			else
 				size += member_size(cur, s->key) + 2;

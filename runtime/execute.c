@@ -371,57 +371,68 @@ message(char *buf, const char *dflt)
 
 /*
 ** Make what v holds the host's own, in place: v is held by the host alone
-** (its reference count is 1). A member that something else holds too (the
-** program's constants, the host's input, another execution) is replaced by
-** a copy; what only v holds is kept, so an output the execution built is
-** not copied again. Returns false on OOM.
+** (its reference count is 1). A member is copied when something else
+** holds it too: a constant of the program (immortal: see exec.c) always;
+** anything else (the host's input, a part the output holds twice) unless
+** share allows it. What only v holds is kept, so an output the execution
+** built is not copied again. Returns false on OOM.
 */
-static bool own_members(json_t *v);
+static bool own_members(json_t *v, bool share);
 
 /*
 ** Member m of a value being made the host's: NULL if it may stay (the
 ** members it holds made the host's too), else its copy in *c. false on OOM.
 */
 static bool
-own_member(json_t *m, json_t **c)
+own_member(json_t *m, json_t **c, bool share)
 {
 	*c = NULL;
-	if (m->refcount == (size_t)-1)	/* true, false, null */
+	if (json_is_true(m) || json_is_false(m) || json_is_null(m))
 		return true;
-	if (m->refcount == 1)
-		return own_members(m);
+	if (m->refcount == 1 || (share && m->refcount != (size_t)-1))
+		return own_members(m, share);
 	return (*c = json_deep_copy(m)) != NULL;
 }
 
 static bool
-own_members(json_t *v)
+own_members(json_t *v, bool share)
 {
 	json_t *c;
 	void *it;
 	size_t i;
 
+	if (!json_is_object(v) && !json_is_array(v))
+		return true;
 	for (it = json_object_iter(v); it; it = json_object_iter_next(v, it))
-		if (!own_member(json_object_iter_value(it), &c) ||
+		if (!own_member(json_object_iter_value(it), &c, share) ||
 		    (c && json_object_iter_set_new(v, it, c)))
 			return false;
 	for (i = 0; i < json_array_size(v); i++)	/* none unless v is an array */
-		if (!own_member(json_array_get(v, i), &c) || (c && json_array_set_new(v, i, c)))
+		if (!own_member(json_array_get(v, i), &c, share) ||
+		    (c && json_array_set_new(v, i, c)))
 			return false;
 	return true;
 }
 
-/* The host's own value of v (consumed), or NULL on OOM. */
+/*
+** The host's own value of v (consumed), or NULL on OOM. With share, it
+** may hold what others hold too, constants excepted (a shared part of
+** the host's input has no constant in it, as the execution changes
+** nothing it shares; a part the output holds twice may).
+*/
 static json_t *
-own_value(json_t *v)
+own_value(json_t *v, bool share)
 {
 	json_t *c;
 
-	if (v->refcount != 1 && v->refcount != (size_t)-1) {
+	if (json_is_true(v) || json_is_false(v) || json_is_null(v))
+		return v;
+	if (v->refcount != 1 && !(share && v->refcount != (size_t)-1)) {
 		c = json_deep_copy(v);
 		json_decref(v);
 		return c;
 	}
-	if (!own_members(v)) {
+	if (!own_members(v, share)) {
 		json_decref(v);
 		return NULL;
 	}
@@ -471,11 +482,12 @@ children_reaped(void)
 
 /*
 ** Run prog on input (consumed); input_text (owned, or NULL) is its text as
-** the host sent it.
+** the host sent it. size and depth are the input's as aslp_measure finds
+** them against the payload limit, when depth is not -1.
 */
 static int
-execute(asl_program *prog, json_t *input, char *input_text, const asl_options *opt,
-	asl_result *res)
+execute(asl_program *prog, json_t *input, char *input_text, size_t size, int depth,
+	const asl_options *opt, asl_result *res)
 {
 	static const asl_options defaults;
 	struct aslp_execution e;
@@ -551,11 +563,16 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 		return refused(res, buf, "the execution could not start");
 	}
 	free(buf);
+	if (depth >= 0) {	/* the first state's input is measured */
+		e.ctx.measured = e.exec.input;
+		e.ctx.measured_size = size;
+		e.ctx.measured_depth = depth;
+	}
 	out = aslp_run_top(&e);
 	res->name = aslp_strdup(e.exec.name);
 	if (out) {
 		res->status = ASL_EXEC_SUCCEEDED;
-		res->output = asl_dumps(out);
+		res->output = opt->no_output_text ? NULL : asl_dumps(out);
 	} else {
 		res->status = e.ctx.status == ASLP_TIMED_OUT ? ASL_EXEC_TIMED_OUT : ASL_EXEC_FAILED;
 		res->error = e.ctx.error ? aslp_strdup(e.ctx.error) : NULL;
@@ -572,8 +589,8 @@ execute(asl_program *prog, json_t *input, char *input_text, const asl_options *o
 		** its references: the output may share values with the
 		** program's constants, the host's input and other executions.
 		*/
-		res->value = own_value(out);
-		if (!res->output || !res->value) {
+		res->value = own_value(out, opt->share_input);
+		if ((!res->output && !opt->no_output_text) || !res->value) {
 			res->status = ASL_EXEC_FAILED;
 			res->error = aslp_strdup("States.Runtime");
 			res->cause = aslp_strdup("out of memory");
@@ -604,7 +621,7 @@ asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_re
 	while (n > start && strchr(" \t\r\n", input[n - 1]))
 		n--;
 	if (n == start)
-		return execute(prog, json_object(), NULL, opt, res);
+		return execute(prog, json_object(), NULL, 0, -1, opt, res);
 	if (n - start > (limit = aslp_payload_limit(opt ? opt : &none))) {
 		char *m = aslp_printf("the input is %zu bytes, more than %s of %zu bytes",
 				      n - start, aslp_limit_owner(limit), limit);
@@ -615,7 +632,8 @@ asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_re
 	if (!v)
 		return refused(res, aslp_printf("the input is not JSON: %s at line %d, column %d",
 						err.text, err.line, err.column), "the input is not JSON");
-	return execute(prog, v, aslp_printf("%.*s", (int)(n - start), input + start), opt, res);
+	return execute(prog, v, aslp_printf("%.*s", (int)(n - start), input + start), 0, -1, opt,
+		       res);
 }
 
 int
@@ -627,9 +645,12 @@ asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt, asl_
 
 	memset(res, 0, sizeof *res);
 	if (!input)
-		return execute(prog, json_object(), NULL, opt, res);
+		return execute(prog, json_object(), NULL, 0, -1, opt, res);
 	limit = aslp_payload_limit(opt ? opt : &none);
-	size = aslp_measure(input, limit == SIZE_MAX ? limit : limit + 1, ASLP_MAX_DEPTH, &depth);
+	if (limit == SIZE_MAX)
+		size = 0, depth = aslp_depth(input, ASLP_MAX_DEPTH);
+	else
+		size = aslp_measure(input, limit + 1, ASLP_MAX_DEPTH, &depth);
 	if (depth > ASLP_MAX_DEPTH)
 		return refused(res, aslp_printf("the input is nested more than %d levels deep",
 						ASLP_MAX_DEPTH), "the input is nested too deep");
@@ -642,7 +663,7 @@ asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt, asl_
 	** holds (it copies what it changes unless its reference is the
 	** only one), and the host's reference is one.
 	*/
-	return execute(prog, json_incref(input), NULL, opt, res);
+	return execute(prog, json_incref(input), NULL, size, depth, opt, res);
 }
 
 void

@@ -214,13 +214,13 @@ item_input(asl_ctx *c, const struct fan *f, size_t i)
 
 	if (!f->map->selector)
 		return json_incref(item);
-	c->map_item = json_pack("{s:I, s:O}", "Index", (json_int_t)i, "Value", item);
-	if (!c->map_item)
-		return (void)aslp_oom(c), NULL;
+	c->map_value = item;
+	c->map_index = i;
 	in = asl_parameters(c, f->map->selector, json_incref(f->input));
 	json_decref(c->map_item);
+	json_decref(c->map_index_json);
 	json_decref(c->context);
-	c->map_item = c->context = NULL;
+	c->map_value = c->map_item = c->map_index_json = c->context = NULL;
 	return in;
 }
 

@@ -402,8 +402,9 @@ walk(struct walk *w, int i, json_t *cur)
 /*
 ** Where a definite $$ path starts, and at which of its steps: $$.Execution
 ** and $$.StateMachine in the execution's part of $$, built once;
-** $$.Map.Item... in the iteration's item; the rest in the whole $$, built
-** for the current state. The steps are the same, and so are the causes
+** $$.Map.Item.Value... in the iteration's item, $$.Map.Item.Index in its
+** index, $$.Map.Item... in the two; the rest in the whole $$, built for
+** the current state. The steps are the same, and so are the causes
 ** when one fails.
 */
 static json_t *
@@ -415,10 +416,20 @@ context_root(asl_ctx *ctx, const asl_path *p, int *from)
 	if (p->definite && p->nseg >= 1 && s[0].kind == ASL_SEG_KEY) {
 		if (strcmp(s[0].key, "Execution") == 0 || strcmp(s[0].key, "StateMachine") == 0)
 			return ctx->exec->context;
-		if (ctx->map_item && p->nseg >= 2 && s[1].kind == ASL_SEG_KEY &&
+		if (ctx->map_value && p->nseg >= 2 && s[1].kind == ASL_SEG_KEY &&
 		    strcmp(s[0].key, "Map") == 0 && strcmp(s[1].key, "Item") == 0) {
+			if (p->nseg >= 3 && s[2].kind == ASL_SEG_KEY &&
+			    strcmp(s[2].key, "Value") == 0) {
+				*from = 3;
+				return ctx->map_value;
+			}
+			if (p->nseg >= 3 && s[2].kind == ASL_SEG_KEY &&
+			    strcmp(s[2].key, "Index") == 0) {
+				*from = 3;
+				return aslp_map_index(ctx);
+			}
 			*from = 2;
-			return ctx->map_item;
+			return aslp_map_item(ctx);
 		}
 	}
 	return aslp_context(ctx);

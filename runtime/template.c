@@ -65,7 +65,8 @@ build(struct build *b)
 			const char *key = b->nodes[b->i].key;
 
 			c = build(b);
-			if (!c || json_object_set_new(v, key, c)) {
+			/* Keys come from the definition: UTF-8, checked by aslc. */
+			if (!c || json_object_set_new_nocheck(v, key, c)) {
 				json_decref(v);
 				return c ? oom(b->ctx) : NULL;
 			}

@@ -334,6 +334,45 @@ aslp_string_size(const char *s, size_t len)
 }
 
 /*
+** The depth of v (a scalar is 0), reading no string or number: what
+** aslp_measure finds when only the depth matters. Stops past max_depth.
+*/
+int
+aslp_depth(const json_t *v, int max_depth)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	int d, deepest = 0;
+
+	if (!json_is_object(v) && !json_is_array(v))
+		return 0;
+	if (max_depth <= 0)
+		return 1;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, m) {
+			if (json_is_object(m) || json_is_array(m)) {
+				d = aslp_depth(m, max_depth - 1);
+				deepest = d > deepest ? d : deepest;
+				if (deepest >= max_depth)
+					break;
+			}
+		}
+	} else {
+		for (i = 0; i < json_array_size(v); i++) {
+			m = json_array_get(v, i);
+			if (json_is_object(m) || json_is_array(m)) {
+				d = aslp_depth(m, max_depth - 1);
+				deepest = d > deepest ? d : deepest;
+				if (deepest >= max_depth)
+					break;
+			}
+		}
+	}
+	return deepest + 1;
+}
+
+/*
 ** The size of v as compact JSON, and its depth, with early exits: stops
 ** counting once past limit or max_depth (the result is then > limit or
 ** *depth > max_depth). Recursion is bounded by max_depth + 1.

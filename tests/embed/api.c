@@ -311,6 +311,47 @@ main(int argc, char **argv)
 		json_decref(in);
 	}
 
+	/*
+	** For hosts that want speed: no output text, and a value that
+	** shares what it took from the input. The program's constants are
+	** still copied: the host may change its value without changing
+	** what the next execution sees.
+	*/
+	memset(&opt, 0, sizeof opt);
+	opt.handlers = greeters;
+	opt.no_output_text = 1;
+	opt.share_input = 1;
+	{
+		json_t *in = json_pack("{s:s,s:{s:i}}", "name", "Ada", "meta", "k", 1), *tag;
+
+		CHECK(asl_execute_value(&greet_program, in, &opt, &res) == ASL_EXEC_SUCCEEDED);
+		CHECK(res.output == NULL && json_is_object(res.value));
+		CHECK(json_object_get(res.value, "meta") == json_object_get(in, "meta"));
+		tag = json_object_get(res.value, "tag");
+		CHECK(tag && tag->refcount == 1 && json_object_size(tag) == 1);
+		json_object_set_new(tag, "by", json_string("the host"));
+		asl_result_free(&res);
+		CHECK(asl_execute_value(&greet_program, in, &opt, &res) == ASL_EXEC_SUCCEEDED);
+		tag = json_object_get(res.value, "tag");
+		CHECK(strcmp(json_string_value(json_object_get(tag, "by")), "aslc") == 0);
+		asl_result_free(&res);
+		/* The text input has no value of the host's to share. */
+		CHECK(greet_run("{\"name\": \"Bo\"}", &opt, &res) == ASL_EXEC_SUCCEEDED);
+		CHECK(res.output == NULL && json_object_get(res.value, "greeting"));
+		asl_result_free(&res);
+		json_decref(in);
+	}
+	/* The default copies a constant too. */
+	memset(&opt, 0, sizeof opt);
+	opt.handlers = greeters;
+	CHECK(greet_run("{\"name\": \"Cy\"}", &opt, &res) == ASL_EXEC_SUCCEEDED);
+	CHECK(res.output && json_object_get(res.value, "tag")->refcount == 1);
+	json_object_set_new(json_object_get(res.value, "tag"), "by", json_string("the host"));
+	asl_result_free(&res);
+	CHECK(greet_run("{\"name\": \"Cy\"}", &opt, &res) == ASL_EXEC_SUCCEEDED);
+	CHECK(res.output && strstr(res.output, "\"tag\":{\"by\":\"aslc\"}"));
+	asl_result_free(&res);
+
 	/* A value nested deeper than the service allows is refused at once. */
 	{
 		json_t *deep = json_object(), *v = deep;
