@@ -57,7 +57,8 @@ VERSION := $(shell sed -n 's/^\#define ASLRT_VERSION "\(.*\)"/\1/p' include/aslr
 COMPILER_SRC = compiler/main.c compiler/util.c compiler/diag.c compiler/jsonloc.c \
 	compiler/load.c compiler/path.c compiler/parse.c compiler/check.c \
 	compiler/lower.c compiler/emit_c.c compiler/cc.c compiler/intrinsic.c \
-	compiler/yaml.c compiler/tcc.c compiler/emit_llvm.c compiler/graph.c
+	compiler/yaml.c compiler/tcc.c compiler/emit_llvm.c compiler/graph.c \
+	compiler/jsonata.c
 RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c \
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
@@ -73,6 +74,8 @@ all: $(BUILD)/aslc $(BUILD)/libaslrt.a
 $(BUILD)/compiler/%.o: compiler/%.c compiler/aslc.h compiler/asl.def include/aslrt.h
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/compiler/jsonata.o: compiler/jsonata.h
 
 # aslc passes the sanitizer flags and jansson's libraries on to the builds
 # of generated programs.
@@ -148,6 +151,10 @@ $(BUILD)/jsoneq: tests/jsoneq.c
 $(BUILD)/test_runtime: tests/unit/test_runtime.c tests/unit/test.h $(RUNTIME_OBJ)
 	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
+# The JSONata parser, against the reference's trees (tests/jsonata).
+$(BUILD)/test_jsonata: tests/unit/test_jsonata.c $(BUILD)/compiler/jsonata.o $(BUILD)/compiler/util.o
+	$(CC) $(ASLC_CFLAGS) -Icompiler $(CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+
 $(BUILD)/test_jackson: tests/unit/test_jackson.c $(RUNTIME_OBJ)
 	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
@@ -164,7 +171,8 @@ demo: deps-check
 	echo '{"name": "world"}' | $(BUILD)/hello
 
 test: deps-check
-	@$(MAKE) --no-print-directory all $(BUILD)/jsoneq $(BUILD)/test_runtime $(BUILD)/test_jackson
+	@$(MAKE) --no-print-directory all $(BUILD)/jsoneq $(BUILD)/test_runtime $(BUILD)/test_jackson \
+		$(BUILD)/test_jsonata
 	BUILD=$(BUILD) VALGRIND=$(VALGRIND) SAN_FLAGS="$(SAN_FLAGS)" tests/runtests
 
 check: test

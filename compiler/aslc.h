@@ -106,6 +106,11 @@ enum warning {
 void diag_init(const char *file, const char *src, size_t len);
 /* An error in the user's definition. */
 void diag_error(struct loc loc, const char *fmt, ...) ASLC_PRINTF(2, 3);
+/*
+** An error at byte offset of the string value at loc (once decoded): the
+** line and column are those of that byte in the file, when it is JSON.
+*/
+void diag_error_in(struct loc loc, size_t offset, const char *fmt, ...) ASLC_PRINTF(3, 4);
 /* An error at a known line and column (parse errors from jansson). */
 void diag_error_at(int line, int col, const char *fmt, ...) ASLC_PRINTF(3, 4);
 /* A named warning, if enabled (an error under -Werror). */

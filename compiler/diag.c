@@ -296,6 +296,91 @@ diag_error(struct loc loc, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Where line:col (1-based, columns in characters) is in the source, or NULL. */
+static const char *
+source_at(int line, int col)
+{
+	const char *p = src, *end = src + srclen;
+
+	while (--line > 0 && p < end) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p)
+			return NULL;
+		p++;
+	}
+	for (; p < end && col > 1; col--) {
+		p++;
+		while (p < end && ((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+	}
+	return p < end ? p : NULL;
+}
+
+/*
+** Move line:col from the opening quote of a JSON string to its decoded
+** byte offset, reading the escapes on the way; false if the source there
+** is not a JSON string (YAML), which leaves line:col at the value.
+*/
+static bool
+into_string(int *line, int *col, size_t offset)
+{
+	const char *p = source_at(*line, *col), *end = src + srclen;
+	size_t k = 0;
+	int c = *col;
+
+	if (!p || *p != '"')
+		return false;
+	p++, c++;
+	while (p < end && *p != '"' && k < offset) {
+		size_t raw = 1, dec = 1;
+
+		if (*p == '\\' && p + 1 < end) {
+			raw = 2;
+			if (p[1] == 'u' && end - p >= 6) {
+				char hex[5] = { p[2], p[3], p[4], p[5], 0 };
+				unsigned long v = strtoul(hex, NULL, 16);
+
+				raw = 6;
+				dec = v < 0x80 ? 1 : v < 0x800 ? 2 : 3;
+				/* A surrogate pair: one character, four bytes. */
+				if (v >= 0xd800 && v <= 0xdbff && end - p >= 12 && p[6] == '\\' &&
+				    p[7] == 'u')
+					raw = 12, dec = 4;
+			}
+			c += (int)raw;	/* the escape's characters, all ASCII */
+		} else {
+			while (raw < 4 && p + raw < end && ((unsigned char)p[raw] & 0xc0) == 0x80)
+				raw++;
+			dec = raw;
+			c++;
+		}
+		p += raw;
+		k += dec;
+	}
+	*col = c;
+	return true;
+}
+
+void
+diag_error_in(struct loc loc, size_t offset, const char *fmt, ...)
+{
+	va_list ap;
+	int line = 0, col = 0;
+	char *msg;
+
+	if (!counted_error())
+		return;
+	va_start(ap, fmt);
+	msg = vformat(fmt, ap);
+	va_end(ap);
+	if (!locate(loc, &line, &col))
+		line = col = 0;
+	else if (!loc.key)
+		into_string(&line, &col, offset);
+	emit("error", line, col, loc.ptr ? (*loc.ptr ? loc.ptr : "/") : NULL, NULL, msg);
+	free(msg);
+}
+
 void
 diag_error_at(int line, int col, const char *fmt, ...)
 {

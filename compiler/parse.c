@@ -13,6 +13,7 @@
 ** jansson tree is released as soon as this pass is done.
 */
 #include "aslc.h"
+#include "jsonata.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -1984,6 +1985,81 @@ static const char *const top_fields[] = {
 	"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"
 };
 
+/* ---- JSONata expressions: read for their syntax, not compiled yet ---- */
+
+/* Does the state or machine v use JSONata, given what it inherits? */
+static bool
+uses_jsonata(json_t *v, bool inherited)
+{
+	json_t *ql = json_object_get(v, "QueryLanguage");
+
+	return json_is_string(ql) ? strcmp(json_string_value(ql), "JSONata") == 0 : inherited;
+}
+
+/*
+** Every "{% ... %}" string in v, at ptr, must hold an expression that
+** parses: an error is reported at its line and column in the file.
+*/
+static void
+check_expressions(json_t *v, const char *ptr)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t n = json_string_length(v);
+		struct jn_error err;
+
+		if (n >= 4 && memcmp(s, "{%", 2) == 0 && memcmp(s + n - 2, "%}", 2) == 0 &&
+		    !jn_parse(s + 2, n - 4, &err)) {
+			if (err.code)
+				diag_error_in(at(ptr), 2 + (size_t)err.start,
+					      "JSONata syntax error %s: %s", err.code, err.message);
+			else
+				diag_error_in(at(ptr), 2 + (size_t)err.start,
+					      "this JSONata expression is beyond what aslc reads: %s",
+					      err.message);
+		}
+		return;
+	}
+	json_object_foreach(v, key, m)
+		check_expressions(m, diag_ptr_member(ptr, key));
+	for (i = 0; i < json_array_size(v); i++)
+		check_expressions(json_array_get(v, i), diag_ptr_index(ptr, i));
+}
+
+/* The states of machine (at ptr) and of the machines inside them. */
+static void
+check_jsonata(json_t *machine, const char *ptr, bool jsonata)
+{
+	json_t *states = json_object_get(machine, "States"), *st, *m;
+	const char *name, *key;
+	size_t i;
+
+	json_object_foreach(states, name, st) {
+		const char *sp = diag_ptr_member(diag_ptr_member(ptr, "States"), name);
+		bool j = json_is_object(st) && uses_jsonata(st, jsonata);
+
+		json_object_foreach(st, key, m) {
+			const char *fp = diag_ptr_member(sp, key);
+
+			if (strcmp(key, "Branches") == 0) {
+				for (i = 0; i < json_array_size(m); i++)
+					if (json_is_object(json_array_get(m, i)))
+						check_jsonata(json_array_get(m, i),
+							      diag_ptr_index(fp, i), j);
+			} else if (strcmp(key, "ItemProcessor") == 0 || strcmp(key, "Iterator") == 0) {
+				if (json_is_object(m))
+					check_jsonata(m, fp, j);
+			} else if (j && strcmp(key, "Comment") != 0) {
+				check_expressions(m, fp);
+			}
+		}
+	}
+}
+
 struct program *
 parse_program(json_t *root, const char *file, const char *name)
 {
@@ -2017,5 +2093,6 @@ parse_program(json_t *root, const char *file, const char *name)
 	if ((v = json_object_get(root, "QueryLanguage")))
 		query_language(v, "/QueryLanguage");
 	parse_states(prog, m, root, "", "the state machine");
+	check_jsonata(root, "", uses_jsonata(root, false));
 	return prog;
 }
