@@ -49,22 +49,13 @@ extern asl_program bench_trivial_program, bench_loop_program, bench_loop_task_pr
 
 static int retries, refunds, releases;
 
-static int
-retry_count(asl_call *call)
-{
-	json_t *n = json_object_get(json_object_get(asl_call_context(call), "State"),
-				    "RetryCount");
-
-	return (int)json_integer_value(n);
-}
-
 /* One C handler per task of tasks.c, by its index. */
 static json_t *
 run_task(asl_call *call, json_t *in, const struct task *t)
 {
 	struct task_error e = { NULL, NULL };
 	json_t *out;
-	int retry = strcmp(t->name, "ReserveInventory") == 0 ? retry_count(call) : 0;
+	int retry = strcmp(t->name, "ReserveInventory") == 0 ? asl_call_retry_count(call) : 0;
 
 	out = t->fn(in, retry, &e);
 	if (!out && strcmp(e.name, "InventoryBusy") == 0)

@@ -740,6 +740,8 @@ json_t *asl_call_fail(asl_call *call, const char *error, const char *cause);
 json_t *asl_call_context(asl_call *call);
 /* asl_options.data of the execution (NULL for the executable's). */
 void *asl_call_data(asl_call *call);
+/* The attempt's retry count, $$.State.RetryCount: 0 on the first attempt. */
+int asl_call_retry_count(asl_call *call);
 /* The Task state's name, and its Resource as written. */
 const char *asl_call_state(asl_call *call);
 const char *asl_call_resource(asl_call *call);

@@ -184,7 +184,8 @@ struct aslp_exec {
 	char *role_arn;
 	asl_time start;		/* StartTime */
 	long events;		/* id of the last history event (atomic) */
-	json_t *context;	/* {"Execution", "StateMachine"}, built once */
+	json_t *context;	/* {"Execution", "StateMachine"}, built once when
+				   first read (aslp_exec_context; atomic) */
 };
 
 /*
@@ -353,6 +354,8 @@ size_t aslp_atomic_sub_fetch(volatile size_t *p, size_t v);
 
 /* strdup that never returns NULL: aborts the process on OOM at start-up. */
 ASLP_HIDDEN char *aslp_strdup(const char *s);
+/* The n (at most 16) strings parts end to end, as a new string; NULL on OOM. */
+ASLP_HIDDEN char *aslp_concat(const char *const *parts, int n);
 /* printf into a new malloc'd string; NULL on OOM. */
 ASLP_HIDDEN char *aslp_printf(const char *fmt, ...) ASLP_PRINTF(1, 2);
 ASLP_HIDDEN char *aslp_vprintf(const char *fmt, va_list ap);
@@ -398,10 +401,10 @@ ASLP_HIDDEN void aslp_pool_free(struct aslp_pool *p);
 /* Release what an execution holds (not exec itself). */
 ASLP_HIDDEN void aslp_exec_free(struct aslp_exec *exec);
 /*
-** Build exec->context, the part of $$ that never changes, once, before
-** any thread reads it. Returns false on OOM.
+** exec->context, the part of $$ that never changes: built when first
+** read, from any thread, and kept. NULL on OOM.
 */
-ASLP_HIDDEN bool aslp_exec_context(struct aslp_exec *exec);
+ASLP_HIDDEN json_t *aslp_exec_context(struct aslp_exec *exec);
 
 /* Record an error with this cause (printf format). Returns ASL_FAIL. */
 ASLP_HIDDEN int aslp_fail(asl_ctx *ctx, const char *error, const char *fmt, ...)

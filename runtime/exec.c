@@ -372,10 +372,21 @@ build_state(asl_ctx *ctx)
 	return st;
 }
 
-bool
+/* Guards the first build of an execution's part of $$. */
+static pthread_mutex_t context_lock = PTHREAD_MUTEX_INITIALIZER;
+
+json_t *
 aslp_exec_context(struct aslp_exec *exec)
 {
-	json_t *ex, *sm;
+	json_t *c = __atomic_load_n(&exec->context, __ATOMIC_ACQUIRE), *ex, *sm;
+
+	if (c)
+		return c;
+	pthread_mutex_lock(&context_lock);
+	if ((c = exec->context) != NULL) {
+		pthread_mutex_unlock(&context_lock);
+		return c;
+	}
 
 	ex = json_pack("{s:s, s:O, s:o, s:s, s:s, s:i}",
 		       "Id", exec->arn,
@@ -385,13 +396,14 @@ aslp_exec_context(struct aslp_exec *exec)
 		       "RoleArn", exec->role_arn,
 		       "RedriveCount", 0);
 	sm = json_pack("{s:s, s:s}", "Id", exec->sm_arn, "Name", exec->sm_name);
-	if (!ex || !sm) {
+	c = ex && sm ? json_pack("{s:o, s:o}", "Execution", ex, "StateMachine", sm) : NULL;
+	if (!c) {
 		json_decref(ex);
 		json_decref(sm);
-		return false;
 	}
-	exec->context = json_pack("{s:o, s:o}", "Execution", ex, "StateMachine", sm);
-	return exec->context != NULL;
+	__atomic_store_n(&exec->context, c, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&context_lock);
+	return c;
 }
 
 json_t *
@@ -418,7 +430,9 @@ aslp_context(asl_ctx *ctx)
 
 	if (!ctx->context) {
 		/* Execution and StateMachine are shared, never modified. */
-		ctx->context = json_copy(ctx->exec->context);
+		json_t *ec = aslp_exec_context(ctx->exec);
+
+		ctx->context = ec ? json_copy(ec) : NULL;
 		if (!ctx->context || (ctx->map_value &&
 				      (!aslp_map_item(ctx) ||
 				       json_object_set_new(ctx->context, "Map",

@@ -114,20 +114,37 @@ aslp_load_bindings(struct aslp_binding **bs, int *nb, const char *file, const ch
 	return status;
 }
 
+/*
+** An unseeded execution's seed: /dev/urandom is read once per process,
+** and each execution takes the next of a counter mixed with it (and with
+** the process id, so that a forked host's children differ), through
+** splitmix64: distinct for every execution, without a system call each.
+*/
 static uint64_t
 entropy(void)
 {
-	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	static uint64_t base, count;	/* atomic; base 0 until read */
+	uint64_t b = __atomic_load_n(&base, __ATOMIC_RELAXED), z;
 
-	if (fd >= 0) {
-		uint64_t r;
+	if (!b) {
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-		if (read(fd, &r, sizeof r) == (ssize_t)sizeof r)
-			seed ^= r;
-		close(fd);
+		b = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+		if (fd >= 0) {
+			uint64_t r;
+
+			if (read(fd, &r, sizeof r) == (ssize_t)sizeof r)
+				b ^= r;
+			close(fd);
+		}
+		b |= 1;
+		__atomic_store_n(&base, b, __ATOMIC_RELAXED);
 	}
-	return seed;
+	z = b ^ ((uint64_t)getpid() << 32);
+	z += __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
 }
 
 /*
@@ -272,13 +289,19 @@ aslp_begin(struct aslp_execution *e, json_t *input, char *input_text, const asl_
 	exec->name = o->name ? aslp_strdup(o->name) : aslp_uuid(&e->ctx);
 	if (!run->region || !run->account || !exec->name)
 		goto oom;
-	exec->sm_arn = aslp_printf("arn:aws:states:%s:%s:stateMachine:%s", run->region,
-				   run->account, exec->sm_name);
-	exec->arn = aslp_printf("arn:aws:states:%s:%s:execution:%s:%s", run->region,
-				run->account, exec->sm_name, exec->name);
-	exec->role_arn = aslp_printf("arn:aws:iam::%s:role/service-role/StepFunctions-%s-role",
-				     run->account, exec->sm_name);
-	if (!exec->sm_arn || !exec->arn || !exec->role_arn || !aslp_exec_context(exec))
+	{
+		const char *sm[] = { "arn:aws:states:", run->region, ":", run->account,
+				     ":stateMachine:", exec->sm_name };
+		const char *ex[] = { "arn:aws:states:", run->region, ":", run->account,
+				     ":execution:", exec->sm_name, ":", exec->name };
+		const char *role[] = { "arn:aws:iam::", run->account,
+				       ":role/service-role/StepFunctions-", exec->sm_name, "-role" };
+
+		exec->sm_arn = aslp_concat(sm, 6);
+		exec->arn = aslp_concat(ex, 8);
+		exec->role_arn = aslp_concat(role, 5);
+	}
+	if (!exec->sm_arn || !exec->arn || !exec->role_arn)
 		goto oom;
 	if (o->history) {
 		if (aslp_history_open(&e->history, o->history, o->history_max, run->progname,

@@ -385,8 +385,7 @@ run_child_execution(struct fan *f, size_t i, asl_ctx *c)
 	x.outer = NULL;		/* no outer variables */
 	x.state = NULL;
 	x.entered_event = 0;
-	if (!ex.name || !ex.sm_name || !ex.sm_arn || !ex.arn || !ex.role_arn ||
-	    !aslp_exec_context(&ex)) {
+	if (!ex.name || !ex.sm_name || !ex.sm_arn || !ex.arn || !ex.role_arn) {
 		aslp_oom(c);
 		goto done;
 	}

@@ -414,8 +414,14 @@ context_root(asl_ctx *ctx, const asl_path *p, int *from)
 
 	*from = 0;
 	if (p->definite && p->nseg >= 1 && s[0].kind == ASL_SEG_KEY) {
-		if (strcmp(s[0].key, "Execution") == 0 || strcmp(s[0].key, "StateMachine") == 0)
-			return ctx->exec->context;
+		if (strcmp(s[0].key, "Execution") == 0 ||
+		    strcmp(s[0].key, "StateMachine") == 0) {
+			json_t *c = aslp_exec_context(ctx->exec);
+
+			if (!c)
+				aslp_oom(ctx);
+			return c;
+		}
 		if (ctx->map_value && p->nseg >= 2 && s[1].kind == ASL_SEG_KEY &&
 		    strcmp(s[0].key, "Map") == 0 && strcmp(s[1].key, "Item") == 0) {
 			if (p->nseg >= 3 && s[2].kind == ASL_SEG_KEY &&

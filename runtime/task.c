@@ -216,8 +216,8 @@ asl_call_fail(asl_call *call, const char *error, const char *cause)
 {
 	if (!call->failed) {
 		call->failed = true;
-		call->error = error ? aslp_printf("%s", error) : NULL;
-		call->cause = cause ? aslp_printf("%s", cause) : NULL;
+		call->error = error ? strdup(error) : NULL;
+		call->cause = cause ? strdup(cause) : NULL;
 	}
 	return NULL;
 }
@@ -226,6 +226,12 @@ json_t *
 asl_call_context(asl_call *call)
 {
 	return aslp_context(call->ctx);
+}
+
+int
+asl_call_retry_count(asl_call *call)
+{
+	return call->ctx->retry_count;
 }
 
 const char *
@@ -517,11 +523,11 @@ static void
 scheduled(asl_ctx *ctx, const asl_task_desc *t, json_t *v, int64_t timeout,
 	  int64_t heartbeat)
 {
-	char type[40];
+	char type[40] = "";
 	json_t *d = NULL;
 
-	snprintf(type, sizeof type, "%sScheduled", family(t));
 	if (aslp_recording(ctx)) {
+		snprintf(type, sizeof type, "%sScheduled", family(t));
 		if (t->kind == ASL_RES_LAMBDA || t->kind == ASL_RES_ACTIVITY) {
 			d = aslp_event_data(ctx, "input", v);
 			json_object_set_new(d, "resource", json_string(t->resource));
@@ -542,9 +548,10 @@ scheduled(asl_ctx *ctx, const asl_task_desc *t, json_t *v, int64_t timeout,
 static void
 started(asl_ctx *ctx, const asl_task_desc *t)
 {
-	char type[40];
+	char type[40] = "";
 
-	snprintf(type, sizeof type, "%sStarted", family(t));
+	if (aslp_recording(ctx))	/* the name is written only then */
+		snprintf(type, sizeof type, "%sStarted", family(t));
 	aslp_event(ctx, type, !aslp_recording(ctx) || t->kind == ASL_RES_LAMBDA ? NULL :
 		   t->kind == ASL_RES_ACTIVITY ? json_pack("{s:s}", "workerName", "aslc") :
 		   task_details(t));
@@ -565,8 +572,9 @@ ended(asl_ctx *ctx, const asl_task_desc *t, json_t *out, const char *how)
 
 	if (!how)
 		how = out ? "Succeeded" : timed_out ? "TimedOut" : "Failed";
-	snprintf(type, sizeof type, "%s%s", family(t), how);
+	type[0] = '\0';
 	if (aslp_recording(ctx)) {
+		snprintf(type, sizeof type, "%s%s", family(t), how);
 		d = t->kind == ASL_RES_LAMBDA || t->kind == ASL_RES_ACTIVITY ? json_object() :
 			task_details(t);
 		if (out && strcmp(how, "Submitted") == 0) {

@@ -192,6 +192,23 @@ aslp_vprintf(const char *fmt, va_list ap)
 }
 
 char *
+aslp_concat(const char *const *parts, int n)
+{
+	size_t len[16], total = 1;
+	char *s, *p;
+	int i;
+
+	for (i = 0; i < n; i++)
+		total += len[i] = strlen(parts[i]);
+	if (!(s = malloc(total)))
+		return NULL;
+	for (p = s, i = 0; i < n; i++)
+		p = (char *)memcpy(p, parts[i], len[i]) + len[i];
+	*p = '\0';
+	return s;
+}
+
+char *
 aslp_printf(const char *fmt, ...)
 {
 	va_list ap;

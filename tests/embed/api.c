@@ -43,6 +43,15 @@ shout(asl_call *call, json_t *input)
 
 static ASL_HANDLER_TABLE(greeters, { "shout", shout });
 
+/* The names of run_many's executions, by thread: each must be its own. */
+static char names[4][50][64];
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void *
 run_many(void *arg)
 {
@@ -58,6 +67,7 @@ run_many(void *arg)
 		snprintf(input, sizeof input, "{\"name\": \"t%d-%d\"}", *(int *)arg, i);
 		if (greet_run(input, &opt, &res) != ASL_EXEC_SUCCEEDED || !strstr(res.output, "-"))
 			ok = 0;
+		snprintf(names[*(int *)arg][i], sizeof names[0][0], "%s", res.name ? res.name : "");
 		asl_result_free(&res);
 	}
 	return ok ? arg : NULL;
@@ -381,6 +391,19 @@ main(int argc, char **argv)
 		CHECK(r == &ids[i]);
 	}
 	CHECK(calls == 200);
+	/* Unnamed executions get UUIDs, all different, from any thread. */
+	{
+		char *all[200];
+		int k;
+
+		for (k = 0; k < 200; k++)
+			all[k] = names[k / 50][k % 50];
+		qsort(all, 200, sizeof all[0], by_name);
+		for (k = 0; k < 200; k++) {
+			CHECK(strlen(all[k]) == 36 && all[k][14] == '4');
+			CHECK(k == 0 || strcmp(all[k - 1], all[k]) != 0);
+		}
+	}
 
 	asl_program_fini(&greet_program);
 	asl_program_fini(&order_program);
