@@ -63,7 +63,7 @@ RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
 	runtime/fanout.c runtime/itemio.c runtime/history.c runtime/teststate.c \
-	runtime/execute.c \
+	runtime/execute.c runtime/jsonata.c \
 	runtime/main.c
 
 COMPILER_OBJ = $(COMPILER_SRC:%.c=$(BUILD)/%.o)
@@ -152,8 +152,13 @@ $(BUILD)/test_runtime: tests/unit/test_runtime.c tests/unit/test.h $(RUNTIME_OBJ
 	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
 # The JSONata parser, against the reference's trees (tests/jsonata).
-$(BUILD)/test_jsonata: tests/unit/test_jsonata.c $(BUILD)/compiler/jsonata.o $(BUILD)/compiler/util.o
+$(BUILD)/test_jsonata: tests/unit/test_jsonata.c $(BUILD)/compiler/jsonata.o $(BUILD)/compiler/util.o \
+		$(BUILD)/runtime/value.o
 	$(CC) $(ASLC_CFLAGS) -Icompiler $(CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+
+# The JSONata standard library, against the reference's results.
+$(BUILD)/test_jnlib: tests/unit/test_jnlib.c $(RUNTIME_OBJ)
+	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
 $(BUILD)/test_jackson: tests/unit/test_jackson.c $(RUNTIME_OBJ)
 	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
@@ -172,7 +177,7 @@ demo: deps-check
 
 test: deps-check
 	@$(MAKE) --no-print-directory all $(BUILD)/jsoneq $(BUILD)/test_runtime $(BUILD)/test_jackson \
-		$(BUILD)/test_jsonata
+		$(BUILD)/test_jsonata $(BUILD)/test_jnlib
 	BUILD=$(BUILD) VALGRIND=$(VALGRIND) SAN_FLAGS="$(SAN_FLAGS)" tests/runtests
 
 check: test

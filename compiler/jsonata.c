@@ -627,57 +627,16 @@ is(const struct parser *P, const char *id)
 	return strcmp(P->node->id, id) == 0;
 }
 
-/*
-** d as JavaScript's Number.prototype.toString writes it: the shortest
-** digits that read back as d, in fixed notation from 1e-7 to 1e21.
-*/
+/* runtime/value.c: d as JavaScript writes it; buf >= 32. */
+void aslp_js_number(double d, char *buf);
+
 static const char *
 number_text(double d)
 {
-	char buf[40], digits[20], *e;
-	int p, exp, n, i;
-	struct strbuf b = { 0 };
-	const char *r;
+	char buf[32];
 
-	if (d == 0)
-		return "0";
-	for (p = 1; p <= 17; p++) {
-		snprintf(buf, sizeof buf, "%.*e", p - 1, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	/* buf is [-]D[.DDD]e[+-]XX */
-	e = strchr(buf, 'e');
-	exp = atoi(e + 1);
-	for (n = 0, i = buf[0] == '-'; buf + i < e; i++)
-		if (buf[i] != '.')
-			digits[n++] = buf[i];
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	if (d < 0)
-		sb_putc(&b, '-');
-	if (exp >= 21 || exp < -7) {
-		sb_putc(&b, digits[0]);
-		if (n > 1) {
-			sb_putc(&b, '.');
-			sb_putn(&b, digits + 1, (size_t)n - 1);
-		}
-		sb_printf(&b, "e%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-	} else if (exp < 0) {
-		sb_puts(&b, "0.");
-		for (i = -1; i > exp; i--)
-			sb_putc(&b, '0');
-		sb_putn(&b, digits, (size_t)n);
-	} else {
-		for (i = 0; i <= exp || i < n; i++) {
-			if (i == exp + 1)
-				sb_putc(&b, '.');
-			sb_putc(&b, i < n ? digits[i] : '0');
-		}
-	}
-	r = arena_strdup(b.s);
-	sb_free(&b);
-	return r;
+	aslp_js_number(d, buf);
+	return arena_strdup(buf);
 }
 
 /* A token's value as JSON text, as the reference's messages show it. */

@@ -371,6 +371,8 @@ ASLP_HIDDEN size_t aslp_measure(const json_t *v, size_t limit, int max_depth,
 				int *depth);
 /* The depth alone, as aslp_measure finds it, stopping past max_depth. */
 ASLP_HIDDEN int aslp_depth(const json_t *v, int max_depth);
+/* d as JavaScript writes it (Number.prototype.toString); buf >= 32. */
+ASLP_HIDDEN void aslp_js_number(double d, char *buf);
 /* JSON equality, numbers by value (1 == 1.0). */
 ASLP_HIDDEN bool aslp_json_equal(const json_t *a, const json_t *b);
 /* A number as a double; v must be a number. */

@@ -448,6 +448,68 @@ aslp_number(const json_t *v)
 	return json_real_value(v);
 }
 
+/*
+** d as JavaScript's Number.prototype.toString writes it (JSONata's
+** numbers): the shortest digits that read back as d, in fixed notation
+** from 1e-7 to 1e21. The compiler writes JSONata's messages with it too.
+*/
+void
+aslp_js_number(double d, char *buf)
+{
+	char e[40], digits[20], *p;
+	int prec, exp, n, i, k = 0;
+
+	if (isnan(d)) {
+		strcpy(buf, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		strcpy(buf, d < 0 ? "-Infinity" : "Infinity");
+		return;
+	}
+	if (d == 0) {
+		strcpy(buf, "0");
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(e, sizeof e, "%.*e", prec - 1, d);
+		if (strtod(e, NULL) == d)
+			break;
+	}
+	p = strchr(e, 'e');
+	exp = atoi(p + 1);
+	for (n = 0, i = e[0] == '-'; e + i < p; i++)
+		if (e[i] != '.')
+			digits[n++] = e[i];
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	if (d < 0)
+		buf[k++] = '-';
+	if (exp >= 21 || exp < -6) {
+		buf[k++] = digits[0];
+		if (n > 1) {
+			buf[k++] = '.';
+			memcpy(buf + k, digits + 1, (size_t)n - 1);
+			k += n - 1;
+		}
+		k += sprintf(buf + k, "e%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+	} else if (exp < 0) {
+		buf[k++] = '0';
+		buf[k++] = '.';
+		for (i = -1; i > exp; i--)
+			buf[k++] = '0';
+		memcpy(buf + k, digits, (size_t)n);
+		k += n;
+	} else {
+		for (i = 0; i <= exp || i < n; i++) {
+			if (i == exp + 1)
+				buf[k++] = '.';
+			buf[k++] = i < n ? digits[i] : '0';
+		}
+	}
+	buf[k] = '\0';
+}
+
 bool
 aslp_json_equal(const json_t *a, const json_t *b)
 {

@@ -28,6 +28,7 @@ def main():
     for i, (e, x, a) in enumerate(zip(exprs, expected, actual)):
         differs = not same(json.loads(x), json.loads(a))
         expr = json.loads(e)
+        expr = expr if isinstance(expr, str) else e
         if expr in known:
             explained += 1
             if not differs:

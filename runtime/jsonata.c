@@ -1,0 +1,1333 @@
+/*
+** jsonata.c - the JSONata standard library, as jsonata 2.0.6 (the version
+** AWS runs) defines it: the functions of functions.js, the checking of
+** their arguments of signature.js, and the value helpers of utils.js.
+**
+** Strings are UTF-8 here and UTF-16 there. The functions that count or
+** cut characters count code points, as the reference's do (it splits
+** strings with a for-of loop). Objects keep their members in the order
+** JavaScript gives them: names that are array indexes first, ascending,
+** then the rest in the order they were added ($keys, $string).
+**
+** The original is (c) Copyright IBM Corp. 2016, 2018, project JSONata,
+** under the MIT License:
+**
+**   Permission is hereby granted, free of charge, to any person obtaining a
+**   copy of this software and associated documentation files (the
+**   "Software"), to deal in the Software without restriction, including
+**   without limitation the rights to use, copy, modify, merge, publish,
+**   distribute, sublicense, and/or sell copies of the Software, and to
+**   permit persons to whom the Software is furnished to do so, subject to
+**   the following conditions:
+**
+**   The above copyright notice and this permission notice shall be
+**   included in all copies or substantial portions of the Software.
+**
+**   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS
+**   OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF
+**   MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.
+**   IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY
+**   CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT,
+**   TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE
+**   SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+*/
+#include "jsonata.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+/* ---- errors ---- */
+
+static struct jn_v
+undefined(void)
+{
+	struct jn_v v = { NULL, false };
+
+	return v;
+}
+
+static struct jn_v
+value(json_t *j)
+{
+	struct jn_v v = { j, false };
+
+	return v;
+}
+
+static struct jn_v
+sequence(json_t *j)
+{
+	struct jn_v v = { j, true };
+
+	return v;
+}
+
+/* v itself, as the result: a new reference. */
+static struct jn_v
+keep(struct jn_v v)
+{
+	json_incref(v.j);
+	return v;
+}
+
+/* Fail with code and the message, formatted. */
+static struct jn_v ASLP_PRINTF(3, 4)
+fail(struct jn_cx *x, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	x->err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(x->err->message, sizeof x->err->message, fmt, ap);
+	va_end(ap);
+	return undefined();
+}
+
+/* ---- numbers and text as JavaScript writes them ---- */
+
+/* Number(d.toPrecision(15)): what $string and & make of a number. */
+static double
+precision15(double d)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof buf, "%.14e", d);
+	return strtod(buf, NULL);
+}
+
+static double
+num(const json_t *j)
+{
+	return json_number_value(j);
+}
+
+/* A number as a JSON value: an integer when it is one and fits exactly. */
+static json_t *
+number(double d)
+{
+	if (d == 0)
+		return json_integer(0);	/* -0 too: JSON has no -0 */
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+		return json_integer((json_int_t)d);
+	return json_real(d);
+}
+
+/* Is key an array index ("0", "17": no sign, no leading zero, < 2^32 - 1)? */
+static bool
+index_key(const char *k, unsigned long *v)
+{
+	char *end;
+
+	if (!*k || (k[0] == '0' && k[1]) || k[0] < '0' || k[0] > '9')
+		return false;
+	*v = strtoul(k, &end, 10);
+	return !*end && strlen(k) <= 10 && *v < 4294967295UL;
+}
+
+struct key {
+	const char *k;
+	unsigned long index;
+	bool is_index;
+	size_t order;
+};
+
+static int
+by_js_order(const void *pa, const void *pb)
+{
+	const struct key *a = pa, *b = pb;
+
+	if (a->is_index != b->is_index)
+		return a->is_index ? -1 : 1;
+	if (a->is_index)
+		return a->index < b->index ? -1 : a->index > b->index;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The member names of o in JavaScript's order; free the array. */
+static struct key *
+js_keys(const json_t *o, size_t *n)
+{
+	struct key *k = malloc(sizeof *k * (json_object_size(o) + 1));
+	const char *name;
+	json_t *m;
+
+	*n = 0;
+	if (!k)
+		return NULL;
+	json_object_foreach((json_t *)o, name, m) {
+		k[*n].k = name;
+		k[*n].is_index = index_key(name, &k[*n].index);
+		k[*n].order = *n;
+		(*n)++;
+	}
+	qsort(k, *n, sizeof *k, by_js_order);
+	return k;
+}
+
+static void
+put_json_string(struct aslp_buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	aslp_buf_put(b, "\"", 1);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[8];
+
+		switch (c) {
+		case '"': aslp_buf_put(b, "\\\"", 2); break;
+		case '\\': aslp_buf_put(b, "\\\\", 2); break;
+		case '\b': aslp_buf_put(b, "\\b", 2); break;
+		case '\f': aslp_buf_put(b, "\\f", 2); break;
+		case '\n': aslp_buf_put(b, "\\n", 2); break;
+		case '\r': aslp_buf_put(b, "\\r", 2); break;
+		case '\t': aslp_buf_put(b, "\\t", 2); break;
+		default:
+			if (c < 0x20) {
+				snprintf(esc, sizeof esc, "\\u%04x", c);
+				aslp_buf_put(b, esc, 6);
+			} else {
+				aslp_buf_put(b, s + i, 1);
+			}
+		}
+	}
+	aslp_buf_put(b, "\"", 1);
+}
+
+/* A new line and the indent of depth, when pretty (indent 2). */
+static void
+newline(struct aslp_buf *b, int depth)
+{
+	aslp_buf_put(b, "\n", 1);
+	while (depth-- > 0)
+		aslp_buf_put(b, "  ", 2);
+}
+
+/* JSON.stringify(v, numbers to 15 digits, pretty ? 2 : 0), at depth. */
+static void
+stringify(struct aslp_buf *b, const json_t *v, bool pretty, int depth)
+{
+	char nb[32];
+	size_t i, n;
+	struct key *k;
+	double d;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		aslp_buf_put(b, "{", 1);
+		k = js_keys(v, &n);
+		for (i = 0; k && i < n; i++) {
+			if (i)
+				aslp_buf_put(b, ",", 1);
+			if (pretty)
+				newline(b, depth + 1);
+			put_json_string(b, k[i].k, strlen(k[i].k));
+			aslp_buf_put(b, pretty ? ": " : ":", pretty ? 2 : 1);
+			stringify(b, json_object_get(v, k[i].k), pretty, depth + 1);
+		}
+		if (pretty && n)
+			newline(b, depth);
+		free(k);
+		aslp_buf_put(b, "}", 1);
+		break;
+	case JSON_ARRAY:
+		aslp_buf_put(b, "[", 1);
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				aslp_buf_put(b, ",", 1);
+			if (pretty)
+				newline(b, depth + 1);
+			stringify(b, json_array_get(v, i), pretty, depth + 1);
+		}
+		if (pretty && json_array_size(v))
+			newline(b, depth);
+		aslp_buf_put(b, "]", 1);
+		break;
+	case JSON_STRING:
+		put_json_string(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+	case JSON_REAL:
+		/* 1.7976931348623157e308 rounds to Infinity: null, as JSON has it. */
+		if (!isfinite(d = precision15(num(v)))) {
+			aslp_buf_put(b, "null", 4);
+			break;
+		}
+		aslp_js_number(d, nb);
+		aslp_buf_put(b, nb, strlen(nb));
+		break;
+	case JSON_TRUE:
+		aslp_buf_put(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		aslp_buf_put(b, "false", 5);
+		break;
+	default:
+		aslp_buf_put(b, "null", 4);
+	}
+}
+
+char *
+aslp_jn_stringify(const json_t *v, bool pretty)
+{
+	struct aslp_buf b = { 0 };
+
+	stringify(&b, v, pretty, 0);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s ? b.s : strdup("");
+}
+
+/* ---- characters ---- */
+
+/* The byte offsets of the code points of s: n + 1 of them. */
+static size_t *
+code_points(const char *s, size_t len, size_t *n)
+{
+	size_t *at = malloc(sizeof *at * (len + 1)), i;
+
+	*n = 0;
+	if (!at)
+		return NULL;
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			at[(*n)++] = i;
+	at[*n] = len;
+	return at;
+}
+
+static size_t
+count_code_points(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* JavaScript's ToIntegerOrInfinity, clamped to what slicing needs. */
+static double
+integer(double d)
+{
+	return isnan(d) ? 0 : trunc(d);
+}
+
+/* Array.prototype.slice's index: negative from the end, clamped. */
+static size_t
+slice_index(double d, size_t n)
+{
+	d = integer(d);
+	if (d < 0)
+		d = d + (double)n < 0 ? 0 : d + (double)n;
+	return d > (double)n ? n : (size_t)d;
+}
+
+static struct jn_v
+string_n(const char *s, size_t n)
+{
+	return value(json_stringn_nocheck(s, n));
+}
+
+/* ---- the functions ---- */
+
+#define STR(i) json_string_value(argv[i].j)
+#define LEN(i) json_string_length(argv[i].j)
+#define NUM(i) num(argv[i].j)
+#define DEF(i) (argc > (i) && argv[i].j)
+
+static struct jn_v
+fn_sum(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	double t = 0;
+	size_t i;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	for (i = 0; i < json_array_size(argv[0].j); i++)
+		t += num(json_array_get(argv[0].j, i));
+	return value(number(t));
+}
+
+static struct jn_v
+fn_count(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return value(json_integer(DEF(0) ? (json_int_t)json_array_size(argv[0].j) : 0));
+}
+
+static struct jn_v
+extreme(struct jn_v *argv, int argc, int sign)
+{
+	double m;
+	size_t i;
+
+	if (!DEF(0) || json_array_size(argv[0].j) == 0)
+		return undefined();
+	m = num(json_array_get(argv[0].j, 0));
+	for (i = 1; i < json_array_size(argv[0].j); i++) {
+		double d = num(json_array_get(argv[0].j, i));
+
+		if (sign * (d - m) > 0)
+			m = d;
+	}
+	return value(number(m));
+}
+
+static struct jn_v
+fn_max(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return extreme(argv, argc, 1);
+}
+
+static struct jn_v
+fn_min(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return extreme(argv, argc, -1);
+}
+
+static struct jn_v
+fn_average(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	double t = 0;
+	size_t i, n;
+
+	(void)x;
+	if (!DEF(0) || (n = json_array_size(argv[0].j)) == 0)
+		return undefined();
+	for (i = 0; i < n; i++)
+		t += num(json_array_get(argv[0].j, i));
+	return value(number(t / (double)n));
+}
+
+static struct jn_v
+fn_string(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	char *s;
+	json_t *r;
+
+	if (!DEF(0))
+		return undefined();
+	if (json_is_string(argv[0].j))
+		return value(json_incref(argv[0].j));
+	if (json_is_number(argv[0].j) && !isfinite(NUM(0)))
+		return fail(x, "D3001", "Attempting to invoke string function on Infinity or NaN");
+	s = aslp_jn_stringify(argv[0].j, DEF(1) && json_is_true(argv[1].j));
+	r = s ? json_string(s) : NULL;
+	free(s);
+	return value(r);
+}
+
+static struct jn_v
+fn_substring(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	size_t n, *at, from, to;
+	double start, length;
+	struct jn_v r;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	at = code_points(STR(0), LEN(0), &n);
+	if (!at)
+		return undefined();
+	start = NUM(1);
+	if ((double)n + start < 0)
+		start = 0;
+	from = slice_index(start, n);
+	to = n;
+	if (DEF(2)) {
+		length = NUM(2);
+		if (length <= 0) {
+			free(at);
+			return string_n("", 0);
+		}
+		to = slice_index(start >= 0 ? start + length : (double)n + start + length, n);
+	}
+	r = string_n(STR(0) + at[from], from < to ? at[to] - at[from] : 0);
+	free(at);
+	return r;
+}
+
+static struct jn_v
+before_after(struct jn_v *argv, int argc, bool after)
+{
+	const char *s, *c, *hit;
+
+	if (!DEF(0))
+		return undefined();
+	s = STR(0);
+	c = DEF(1) ? STR(1) : "undefined";	/* String(undefined), as indexOf does */
+	hit = strstr(s, c);
+	if (!hit)
+		return value(json_incref(argv[0].j));
+	if (after)
+		return string_n(hit + strlen(c), LEN(0) - (size_t)(hit - s) - strlen(c));
+	return string_n(s, (size_t)(hit - s));
+}
+
+static struct jn_v
+fn_substring_before(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return before_after(argv, argc, false);
+}
+
+static struct jn_v
+fn_substring_after(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return before_after(argv, argc, true);
+}
+
+/* Unicode case mapping of code points, in the C.UTF-8 locale. */
+static locale_t
+utf8_locale(void)
+{
+	static locale_t loc;	/* atomic */
+	locale_t l = __atomic_load_n(&loc, __ATOMIC_ACQUIRE);
+
+	if (!l) {
+		l = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		if (l && !__atomic_compare_exchange_n(&loc, &(locale_t){ 0 }, l, false,
+						      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			freelocale(l);
+			l = __atomic_load_n(&loc, __ATOMIC_ACQUIRE);
+		}
+	}
+	return l;
+}
+
+static struct jn_v
+change_case(struct jn_cx *x, struct jn_v *argv, int argc, bool upper)
+{
+	const unsigned char *s;
+	size_t i, len;
+	struct aslp_buf b = { 0 };
+	locale_t loc = utf8_locale();
+	json_t *r;
+
+	if (!DEF(0))
+		return undefined();
+	if (!loc)
+		return fail(x, "S0000", "aslc: the C.UTF-8 locale is missing, needed for case mapping");
+	s = (const unsigned char *)STR(0);
+	len = LEN(0);
+	for (i = 0; i < len;) {
+		unsigned cp = s[i], k = 1, c;
+		char out[4];
+
+		if (cp >= 0xf0)
+			cp &= 0x07, k = 4;
+		else if (cp >= 0xe0)
+			cp &= 0x0f, k = 3;
+		else if (cp >= 0xc0)
+			cp &= 0x1f, k = 2;
+		for (c = 1; c < k && i + c < len; c++)
+			cp = cp << 6 | (s[i + c] & 0x3f);
+		i += k;
+		if (upper && cp == 0xdf) {	/* ß: the one mapping to two letters */
+			aslp_buf_put(&b, "SS", 2);
+			continue;
+		}
+		cp = (unsigned)(upper ? towupper_l((wint_t)cp, loc) : towlower_l((wint_t)cp, loc));
+		if (cp < 0x80) {
+			out[0] = (char)cp, k = 1;
+		} else if (cp < 0x800) {
+			out[0] = (char)(0xc0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3f)), k = 2;
+		} else if (cp < 0x10000) {
+			out[0] = (char)(0xe0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+			out[2] = (char)(0x80 | (cp & 0x3f)), k = 3;
+		} else {
+			out[0] = (char)(0xf0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+			out[2] = (char)(0x80 | (cp >> 6 & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f));
+			k = 4;
+		}
+		aslp_buf_put(&b, out, k);
+	}
+	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
+	free(b.s);
+	return value(r);
+}
+
+static struct jn_v
+fn_uppercase(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	return change_case(x, argv, argc, true);
+}
+
+static struct jn_v
+fn_lowercase(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	return change_case(x, argv, argc, false);
+}
+
+static struct jn_v
+fn_length(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	return value(json_integer((json_int_t)count_code_points(STR(0), LEN(0))));
+}
+
+static struct jn_v
+fn_trim(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	const char *s;
+	size_t i, len;
+	struct aslp_buf b = { 0 };
+	json_t *r;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	s = STR(0);
+	len = LEN(0);
+	/* Runs of blanks become one space; then one space off each end. */
+	for (i = 0; i < len; i++) {
+		if (strchr(" \t\n\r", s[i]) && s[i]) {
+			while (i + 1 < len && s[i + 1] && strchr(" \t\n\r", s[i + 1]))
+				i++;
+			aslp_buf_put(&b, " ", 1);
+		} else {
+			aslp_buf_put(&b, s + i, 1);
+		}
+	}
+	i = b.len && b.s[0] == ' ';
+	len = b.len - i;
+	if (len && b.s[i + len - 1] == ' ')
+		len--;
+	r = json_stringn_nocheck(b.s ? b.s + i : "", len);
+	free(b.s);
+	return value(r);
+}
+
+static struct jn_v
+fn_pad(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	const char *ch = DEF(2) && LEN(2) ? STR(2) : " ";
+	double width, want;
+	size_t have, k, *at, nch, i;
+	struct aslp_buf b = { 0 };
+	json_t *r;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	width = NUM(1);
+	have = count_code_points(STR(0), LEN(0));
+	want = fabs(integer(width)) - (double)have;
+	if (!(want > 0))
+		return value(json_incref(argv[0].j));
+	at = code_points(ch, strlen(ch), &nch);
+	if (!at)
+		return undefined();
+	if (width > 0)
+		aslp_buf_put(&b, STR(0), LEN(0));
+	/* The padding: ch repeated, cut to want characters. */
+	for (k = 0, i = 0; k < (size_t)want; k++, i = (i + 1) % nch)
+		aslp_buf_put(&b, ch + at[i], at[i + 1] - at[i]);
+	if (width <= 0)
+		aslp_buf_put(&b, STR(0), LEN(0));
+	free(at);
+	r = json_stringn_nocheck(b.s, b.len);
+	free(b.s);
+	return value(r);
+}
+
+static struct jn_v
+fn_join(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct aslp_buf b = { 0 };
+	size_t i;
+	json_t *r;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	for (i = 0; i < json_array_size(argv[0].j); i++) {
+		json_t *s = json_array_get(argv[0].j, i);
+
+		if (i && DEF(1))
+			aslp_buf_put(&b, STR(1), LEN(1));
+		aslp_buf_put(&b, json_string_value(s), json_string_length(s));
+	}
+	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
+	free(b.s);
+	return value(r);
+}
+
+/* /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/ */
+static bool
+decimal_text(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!(*s >= '0' && *s <= '9'))
+		return false;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	if (*s == '.') {
+		if (!(*++s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
+/* 0x.., 0o.., 0b..: JavaScript's Number() of them, or -1. */
+static double
+radix_text(const char *s)
+{
+	int base = 0;
+	double v = 0;
+
+	if (s[0] != '0' || !s[1])
+		return -1;
+	base = s[1] == 'x' || s[1] == 'X' ? 16 : s[1] == 'o' || s[1] == 'O' ? 8 :
+		s[1] == 'b' || s[1] == 'B' ? 2 : 0;
+	if (!base || !s[2])
+		return -1;
+	for (s += 2; *s; s++) {
+		int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 :
+			*s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : 99;
+
+		if (d >= base)
+			return -1;
+		v = v * base + d;
+	}
+	return v;
+}
+
+static struct jn_v
+fn_number(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *v = DEF(0) ? argv[0].j : NULL;
+	double d;
+	char *text;
+
+	if (!v)
+		return undefined();
+	if (json_is_number(v))
+		return value(json_incref(v));
+	if (json_is_true(v) || json_is_false(v))
+		return value(json_integer(json_is_true(v)));
+	if (json_is_string(v) && strlen(STR(0)) == LEN(0)) {
+		if (decimal_text(STR(0)) && isfinite(d = strtod(STR(0), NULL)))
+			return value(number(d));
+		if ((d = radix_text(STR(0))) >= 0)
+			return value(number(d));
+	}
+	text = aslp_jn_stringify(v, false);
+	fail(x, "D3030", "Unable to cast value to a number: %s", text ? text : "");
+	free(text);
+	return undefined();
+}
+
+static struct jn_v
+fn_abs(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return DEF(0) ? value(number(fabs(NUM(0)))) : undefined();
+}
+
+static struct jn_v
+fn_floor(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return DEF(0) ? value(number(floor(NUM(0)))) : undefined();
+}
+
+static struct jn_v
+fn_ceil(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return DEF(0) ? value(number(ceil(NUM(0)))) : undefined();
+}
+
+/* +(mantissa + 'e' + (exponent + shift)) of d's JavaScript text. */
+static double
+shift_decimal(double d, double shift)
+{
+	char t[64], *e, out[112];
+
+	char s[40], *end;
+	double r;
+
+	aslp_js_number(d, t);
+	e = strchr(t, 'e');
+	if (e) {
+		*e = '\0';
+		shift += atof(e + 1);
+	}
+	aslp_js_number(shift, s);
+	snprintf(out, sizeof out, "%se%s", t, s);
+	r = strtod(out, &end);
+	return *end ? NAN : r;	/* "2e2.5" is no number in JavaScript */
+}
+
+static struct jn_v
+fn_round(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	double d, r, p;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	d = NUM(0);
+	p = DEF(1) ? NUM(1) : 0;
+	if (p != 0)
+		d = shift_decimal(d, p);
+	r = floor(d + 0.5);	/* Math.round: halves up */
+	if (fabs(r - d) == 0.5 && fmod(fabs(r), 2) == 1)
+		r -= 1;		/* halves to even */
+	if (p != 0)
+		r = shift_decimal(r, -p);
+	return value(isnan(r) ? json_null() : number(r));	/* NaN: null in JSON */
+}
+
+static struct jn_v
+fn_sqrt(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	char t[32];
+
+	if (!DEF(0))
+		return undefined();
+	if (NUM(0) < 0) {
+		aslp_js_number(NUM(0), t);
+		return fail(x, "D3060", "The sqrt function cannot be applied to a negative number: %s", t);
+	}
+	return value(number(sqrt(NUM(0))));
+}
+
+static struct jn_v
+fn_power(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	double r;
+	char b[32], e[32];
+
+	if (!DEF(0))
+		return undefined();
+	r = pow(NUM(0), DEF(1) ? NUM(1) : NAN);
+	if (!isfinite(r)) {
+		aslp_js_number(NUM(0), b);
+		if (DEF(1))
+			aslp_js_number(NUM(1), e);
+		return fail(x, "D3061", "The power function has resulted in a value that cannot be represented as a JSON number: base=%s, exponent=%s",
+			    b, DEF(1) ? e : "undefined");
+	}
+	return value(number(r));
+}
+
+/* JSONata's truthiness. */
+static bool
+truthy(const json_t *v)
+{
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_ARRAY:
+		if (json_array_size(v) == 1)
+			return truthy(json_array_get(v, 0));
+		for (i = 0; i < json_array_size(v); i++)
+			if (truthy(json_array_get(v, i)))
+				return true;
+		return false;
+	case JSON_STRING:
+		return json_string_length(v) > 0;
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return num(v) != 0;
+	case JSON_OBJECT:
+		return json_object_size(v) > 0;
+	case JSON_TRUE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct jn_v
+fn_boolean(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return DEF(0) ? value(json_boolean(truthy(argv[0].j))) : undefined();
+}
+
+static struct jn_v
+fn_not(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return DEF(0) ? value(json_boolean(!truthy(argv[0].j))) : undefined();
+}
+
+static struct jn_v
+fn_exists(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return value(json_boolean(DEF(0)));
+}
+
+static struct jn_v
+fn_type(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	static const char *const names[] = {
+		[JSON_OBJECT] = "object", [JSON_ARRAY] = "array", [JSON_STRING] = "string",
+		[JSON_INTEGER] = "number", [JSON_REAL] = "number", [JSON_TRUE] = "boolean",
+		[JSON_FALSE] = "boolean", [JSON_NULL] = "null",
+	};
+
+	(void)x;
+	return DEF(0) ? value(json_string(names[json_typeof(argv[0].j)])) : undefined();
+}
+
+/* The names of v's members, or of its items' (each once), in order. */
+static void
+keys_of(const json_t *v, json_t *out)
+{
+	struct key *k;
+	size_t i, j, n;
+
+	if (json_is_array(v)) {
+		json_t *all = json_object();
+
+		for (i = 0; i < json_array_size(v); i++) {
+			json_t *ks = json_array();
+
+			keys_of(json_array_get(v, i), ks);
+			for (j = 0; j < json_array_size(ks); j++)
+				json_object_set(all, json_string_value(json_array_get(ks, j)),
+						json_true());
+			json_decref(ks);
+		}
+		keys_of(all, out);
+		json_decref(all);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	k = js_keys(v, &n);
+	for (i = 0; k && i < n; i++)
+		json_array_append_new(out, json_string(k[i].k));
+	free(k);
+}
+
+static struct jn_v
+fn_keys(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r = json_array();
+
+	(void)x;
+	if (DEF(0))
+		keys_of(argv[0].j, r);
+	return sequence(r);
+}
+
+static struct jn_v
+lookup(json_t *in, const char *key)
+{
+	size_t i, j;
+
+	if (json_is_array(in)) {
+		json_t *r = json_array();
+
+		for (i = 0; i < json_array_size(in); i++) {
+			struct jn_v v = lookup(json_array_get(in, i), key);
+
+			if (json_is_array(v.j)) {
+				for (j = 0; j < json_array_size(v.j); j++)
+					json_array_append(r, json_array_get(v.j, j));
+				json_decref(v.j);
+			} else if (v.j) {
+				json_array_append_new(r, v.j);
+			}
+		}
+		return sequence(r);
+	}
+	if (json_is_object(in))
+		return value(json_incref(json_object_get(in, key)));
+	return undefined();
+}
+
+static struct jn_v
+fn_lookup(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	return lookup(argv[0].j, DEF(1) ? STR(1) : "undefined");
+}
+
+static struct jn_v
+fn_merge(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r;
+	size_t i;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	r = json_object();
+	for (i = 0; i < json_array_size(argv[0].j); i++) {
+		json_t *o = json_array_get(argv[0].j, i);
+		struct key *k;
+		size_t j, n;
+
+		k = js_keys(o, &n);
+		for (j = 0; k && j < n; j++)
+			json_object_set(r, k[j].k, json_object_get(o, k[j].k));
+		free(k);
+	}
+	return value(r);
+}
+
+static struct jn_v
+fn_append(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r;
+
+	(void)x;
+	if (!DEF(0))
+		return DEF(1) ? keep(argv[1]) : undefined();
+	if (!DEF(1))
+		return keep(argv[0]);
+	r = json_array();
+	if (json_is_array(argv[0].j))
+		json_array_extend(r, argv[0].j);
+	else
+		json_array_append(r, argv[0].j);
+	if (json_is_array(argv[1].j))
+		json_array_extend(r, argv[1].j);
+	else
+		json_array_append(r, argv[1].j);
+	return value(r);	/* concat: an array, not a sequence */
+}
+
+static struct jn_v
+fn_reverse(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r;
+	size_t i, n;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	if ((n = json_array_size(argv[0].j)) <= 1)
+		return keep(argv[0]);
+	r = json_array();
+	for (i = n; i > 0; i--)
+		json_array_append(r, json_array_get(argv[0].j, i - 1));
+	return value(r);
+}
+
+static struct jn_v
+fn_distinct(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r;
+	size_t i, j;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	if (!json_is_array(argv[0].j) || json_array_size(argv[0].j) <= 1)
+		return keep(argv[0]);
+	r = json_array();
+	for (i = 0; i < json_array_size(argv[0].j); i++) {
+		json_t *v = json_array_get(argv[0].j, i);
+
+		for (j = 0; j < json_array_size(r); j++)
+			if (aslp_json_equal(v, json_array_get(r, j)))
+				break;
+		if (j == json_array_size(r))
+			json_array_append(r, v);
+	}
+	return argv[0].seq ? sequence(r) : value(r);
+}
+
+/* ---- the library ---- */
+
+static const struct jn_builtin library[] = {
+	{ "sum", "<a<n>:n>", fn_sum },
+	{ "count", "<a:n>", fn_count },
+	{ "max", "<a<n>:n>", fn_max },
+	{ "min", "<a<n>:n>", fn_min },
+	{ "average", "<a<n>:n>", fn_average },
+	{ "string", "<x-b?:s>", fn_string },
+	{ "substring", "<s-nn?:s>", fn_substring },
+	{ "substringBefore", "<s-s:s>", fn_substring_before },
+	{ "substringAfter", "<s-s:s>", fn_substring_after },
+	{ "lowercase", "<s-:s>", fn_lowercase },
+	{ "uppercase", "<s-:s>", fn_uppercase },
+	{ "length", "<s-:n>", fn_length },
+	{ "trim", "<s-:s>", fn_trim },
+	{ "pad", "<s-ns?:s>", fn_pad },
+	{ "join", "<a<s>s?:s>", fn_join },
+	{ "number", "<(nsb)-:n>", fn_number },
+	{ "floor", "<n-:n>", fn_floor },
+	{ "ceil", "<n-:n>", fn_ceil },
+	{ "round", "<n-n?:n>", fn_round },
+	{ "abs", "<n-:n>", fn_abs },
+	{ "sqrt", "<n-:n>", fn_sqrt },
+	{ "power", "<n-n:n>", fn_power },
+	{ "boolean", "<x-:b>", fn_boolean },
+	{ "not", "<x-:b>", fn_not },
+	{ "keys", "<x-:a<s>>", fn_keys },
+	{ "lookup", "<x-s:x>", fn_lookup },
+	{ "append", "<xx:a>", fn_append },
+	{ "exists", "<x:b>", fn_exists },
+	{ "merge", "<a<o>:o>", fn_merge },
+	{ "reverse", "<a:a>", fn_reverse },
+	{ "type", "<x:s>", fn_type },
+	{ "distinct", "<x:x>", fn_distinct },
+};
+
+const struct jn_builtin *
+aslp_jn_builtin(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof library / sizeof library[0]; i++)
+		if (strcmp(library[i].name, name) == 0)
+			return &library[i];
+	return NULL;
+}
+
+/* ---- signatures ---- */
+
+/* One parameter of a signature: the types it takes, and how many. */
+struct param {
+	char types[12];		/* symbols it matches: "sm" */
+	char type;		/* s n b l o a f j x, or '(' for a choice */
+	char quant;		/* 0, '?' or '+' */
+	bool context;		/* '-': the context stands in when left out */
+	char subtype;		/* a<n>: 'n' */
+};
+
+/* The symbol of a value's type, as the reference's getSymbol. */
+static char
+symbol(const json_t *v)
+{
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_STRING: return 's';
+	case JSON_INTEGER:
+	case JSON_REAL: return 'n';
+	case JSON_TRUE:
+	case JSON_FALSE: return 'b';
+	case JSON_NULL: return v ? 'l' : 'm';
+	case JSON_ARRAY: return 'a';
+	default: return 'o';
+	}
+}
+
+static int
+parse_params(const char *sig, struct param *p, int max)
+{
+	int n = 0, depth;
+	const char *s, *end;
+	static const struct {
+		char type;
+		const char *types;
+	} classes[] = {
+		{ 's', "sm" }, { 'n', "nm" }, { 'b', "bm" }, { 'l', "lm" }, { 'o', "om" },
+		{ 'a', "asnblfom" }, { 'f', "f" }, { 'j', "asnblom" }, { 'x', "asnblfom" },
+	};
+	size_t i;
+
+	for (s = sig + 1; *s && *s != ':' && *s != '>' && n < max; s++) {
+		switch (*s) {
+		case '-':
+			if (n)
+				p[n - 1].context = true;
+			break;
+		case '?':
+		case '+':
+			if (n)
+				p[n - 1].quant = *s;
+			break;
+		case '(':
+			end = strchr(s, ')');
+			memset(&p[n], 0, sizeof p[n]);
+			p[n].type = '(';
+			snprintf(p[n].types, sizeof p[n].types, "%.*sm", (int)(end - s - 1), s + 1);
+			n++;
+			s = end;
+			break;
+		case '<':
+			for (depth = 1, end = s + 1; *end && depth; end++)
+				depth += *end == '<' ? 1 : *end == '>' ? -1 : 0;
+			if (n)
+				p[n - 1].subtype = s[1];
+			s = end - 1;
+			break;
+		default:
+			for (i = 0; i < sizeof classes / sizeof classes[0]; i++)
+				if (classes[i].type == *s) {
+					memset(&p[n], 0, sizeof p[n]);
+					p[n].type = *s;
+					strcpy(p[n].types, classes[i].types);
+					n++;
+				}
+		}
+	}
+	return n;
+}
+
+/*
+** Match the type symbols sig[at..] against params k.. as the reference's
+** regular expression does (greedy, backtracking): len[k] gets how many
+** symbols each takes. whole: to the end of sig, else any prefix. Returns
+** the end of the first match, or -1.
+*/
+static int
+match_params(const struct param *p, int np, int k, const char *sig, int at, bool whole,
+	     int *len)
+{
+	int most, n, r;
+	bool optional;
+
+	if (k == np)
+		return !whole || sig[at] == '\0' ? at : -1;
+	optional = p[k].quant == '?' || p[k].context;
+	for (most = 0; sig[at + most] && strchr(p[k].types, sig[at + most]) &&
+	     (p[k].quant == '+' || most < 1); most++)
+		;
+	for (n = most; n >= (optional ? 0 : 1); n--) {
+		len[k] = n;
+		if ((r = match_params(p, np, k + 1, sig, at + n, whole, len)) >= 0)
+			return r;
+	}
+	return -1;
+}
+
+static void
+release(struct jn_v *v, int n)
+{
+	while (n-- > 0)
+		json_decref(v[n].j);
+}
+
+/* Is v (of type symbol t) fit for an array of sub? As the reference checks. */
+static bool
+array_of(const json_t *v, char t, char sub)
+{
+	size_t j;
+
+	if (t != 'a')
+		return t == sub;
+	for (j = 0; j < json_array_size(v); j++)
+		if (symbol(json_array_get(v, j)) != sub)
+			return false;
+	return true;
+}
+
+static const char *
+plural(char c)
+{
+	switch (c) {
+	case 'a': return "arrays";
+	case 'b': return "booleans";
+	case 'f': return "functions";
+	case 'n': return "numbers";
+	case 'o': return "objects";
+	case 's': return "strings";
+	default: return "undefined";
+	}
+}
+
+struct jn_v
+aslp_jn_call(const struct jn_builtin *b, const struct jn_v *argv, int argc, struct jn_v context,
+	     struct jn_err *err)
+{
+	struct param p[16];
+	struct jn_v args[16], r;
+	int np = parse_params(b->signature, p, 16), len[16], i, k, at = 0, n = 0;
+	char sig[17];
+	struct jn_cx x = { err, b->name };
+
+	memset(err, 0, sizeof *err);
+	if (argc > 16)
+		argc = 16;
+	for (i = 0; i < argc; i++)
+		sig[i] = symbol(argv[i].j);
+	sig[argc] = '\0';
+	if (match_params(p, np, 0, sig, 0, true, len) < 0) {
+		/* Where it went wrong: the longest run of parameters that matches. */
+		int good = 0, prefix[16];
+
+		for (k = 1; k <= np; k++) {
+			int e = match_params(p, k, 0, sig, 0, false, prefix);
+
+			if (e < 0)
+				break;
+			good = e;
+		}
+		return fail(&x, "T0410", "Argument %d of function \"%s\" does not match function signature",
+			    good + 1, b->name);
+	}
+	for (k = 0; k < np; k++) {
+		if (len[k] == 0) {
+			if (p[k].context) {
+				char c = symbol(context.j);
+
+				if (!strchr(p[k].types, c)) {
+					release(args, n);
+					return fail(&x, "T0411", "Context value is not a compatible type with argument %d of function \"%s\"",
+						    at + 1, b->name);
+				}
+				args[n++] = keep(context);
+			} else {
+				args[n++] = at < argc ? keep(argv[at]) : undefined();
+				at++;
+			}
+			continue;
+		}
+		for (i = 0; i < len[k]; i++, at++) {
+			struct jn_v a = argv[at];
+
+			if (p[k].type != 'a') {
+				args[n++] = keep(a);
+				continue;
+			}
+			if (sig[at] == 'm') {
+				args[n++] = undefined();
+				continue;
+			}
+			if (p[k].subtype && !array_of(a.j, sig[at], p[k].subtype)) {
+				release(args, n);
+				return fail(&x, "T0412", "Argument %d of function \"%s\" must be an array of \"%s\"",
+					    at + 1, b->name, plural(p[k].subtype));
+			}
+			if (sig[at] != 'a') {	/* a value where an array goes: [value] */
+				a.j = json_array();
+				a.seq = false;
+				json_array_append(a.j, argv[at].j);
+				args[n++] = a;
+			} else {
+				args[n++] = keep(a);
+			}
+		}
+	}
+	r = b->fn(&x, args, n);
+	release(args, n);
+	return r;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+'use strict';
+// tests/jsonata/gen-lib.cjs - calls of the standard library's functions and
+// what the reference implementation returns for each: writes lib.calls (one
+// {"fn", "args"} per line; an argument {"v": value}, or {} for undefined)
+// and lib.expected ({"value"}, {"undefined": true} or {"error": {code,
+// message}}), which tests/unit/test_jnlib.c is held to.
+//
+//   npm install jsonata@2.0.6
+//   JSONATA=node_modules/jsonata node tests/jsonata/gen-lib.cjs
+//
+// Each call is evaluated as `$f($a0, $a1, ...)` with the arguments bound as
+// variables and no input document, as in a state machine. The calls are
+// the hand-written ones below and, for each function, arguments drawn from
+// a seeded pool of values of every type.
+const fs = require('fs');
+const path = require('path');
+const jsonata = require(process.env.JSONATA || 'jsonata');
+const version = require(path.join(path.dirname(require.resolve(process.env.JSONATA || 'jsonata')), 'package.json')).version;
+if (version !== '2.0.6') {
+  console.error(`gen-lib: jsonata ${version}, not 2.0.6 (the version AWS runs)`);
+  process.exit(2);
+}
+
+const U = Symbol('undefined');
+const fns = {
+  sum: 1, count: 1, max: 1, min: 1, average: 1, string: 1, substring: 3, substringBefore: 2,
+  substringAfter: 2, lowercase: 1, uppercase: 1, length: 1, trim: 1, pad: 3, join: 2, number: 1,
+  floor: 1, ceil: 1, round: 2, abs: 1, sqrt: 1, power: 2, boolean: 1, not: 1, keys: 1, lookup: 2,
+  append: 2, exists: 1, merge: 1, reverse: 1, type: 1, distinct: 1,
+};
+const hand = [
+  ['sum', [[1, 2, 3.5]]], ['sum', [[]]], ['sum', [5]], ['sum', [['a']]], ['sum', [[1, 'a']]], ['sum', [U]],
+  ['count', [[1, 2]]], ['count', [U]], ['count', ['x']], ['max', [[3, 1, 7.5]]], ['max', [[]]], ['min', [[-1, -5]]],
+  ['average', [[1, 2]]], ['average', [[]]],
+  ['string', [1 / 3]], ['string', [1e21]], ['string', [123456789012345678]], ['string', [0.1]], ['string', [1e-7]],
+  ['string', [-0.000001]], ['string', [{ b: 1, 2: 2, a: 3.123456789012345678, 1: [true, null] }]], ['string', ['é"\n\u0001']],
+  ['string', [[1, 'a', { x: {} }]]], ['string', [null]], ['string', [true]], ['string', [100]], ['string', [U]],
+  ['string', [2e-7]], ['string', [123.456e5]], ['string', [1.7976931348623157e308]], ['string', [5e-324]],
+  ['substring', ['hello world', 3]], ['substring', ['hello', -3]], ['substring', ['hello', -30]], ['substring', ['hello', 1, 2]],
+  ['substring', ['hello', 1, 0]], ['substring', ['hello', 1, -2]], ['substring', ['😀abc', 1, 2]], ['substring', ['héllo', 1.7, 2.2]],
+  ['substring', ['hello', -3, 2]], ['substring', ['hello', 10]], ['substring', ['hello', 2, 100]], ['substring', [U, 1]],
+  ['substringBefore', ['hello world', ' ']], ['substringBefore', ['hello', 'x']], ['substringBefore', ['hello', '']],
+  ['substringAfter', ['hello world', 'o']], ['substringAfter', ['hello', 'x']], ['substringAfter', ['a😀b', '😀']],
+  ['uppercase', ['straße éà']], ['lowercase', ['ÉÀ ABC Σ']], ['uppercase', ['abc']], ['lowercase', [U]],
+  ['length', ['😀a']], ['length', ['']], ['length', ['héllo']], ['length', [1]],
+  ['trim', ['  a \n\t b  ']], ['trim', ['']], ['trim', ['   ']], ['trim', ['a']],
+  ['pad', ['abc', 6]], ['pad', ['abc', -6]], ['pad', ['abc', 6, 'xy']], ['pad', ['é', -4, 'xy']], ['pad', ['abc', 2]],
+  ['pad', ['abc', 6, '']], ['pad', ['ab', 5, '😀']],
+  ['join', [['a', 'b', 'c']]], ['join', [['a', 'b'], ', ']], ['join', [[]]], ['join', ['a']], ['join', [[1]]],
+  ['number', ['42']], ['number', ['-3.5e2']], ['number', ['0x1F']], ['number', ['0b101']], ['number', ['0o17']],
+  ['number', ['abc']], ['number', [true]], ['number', [false]], ['number', ['1e400']], ['number', [' 1']], ['number', ['1.']],
+  ['number', [null]], ['number', [[1]]], ['number', [{}]], ['number', ['.5']],
+  ['floor', [-2.5]], ['ceil', [-2.5]], ['abs', [-3]], ['round', [2.5]], ['round', [3.5]], ['round', [-2.5]], ['round', [3.14159, 2]],
+  ['round', [1234.5, -2]], ['round', [0.125, 2]], ['round', [-0.4]], ['round', [1.005, 2]], ['round', [2.675, 2]],
+  ['sqrt', [16]], ['sqrt', [2]], ['sqrt', [-1]], ['power', [2, 10]], ['power', [10, 400]], ['power', [2, 0.5]], ['power', [-8, 1 / 3]],
+  ['boolean', [[0, '']]], ['boolean', [[0, 'a']]], ['boolean', [{}]], ['boolean', [[]]], ['boolean', [null]], ['boolean', ['false']],
+  ['not', [0]], ['not', [[1]]], ['exists', [U]], ['exists', [null]],
+  ['keys', [{ b: 1, 2: 2, a: 3, 1: 4 }]], ['keys', [[{ a: 1 }, { b: 2, a: 3 }]]], ['keys', ['x']], ['keys', [{}]], ['keys', [{ a: 1 }]],
+  ['lookup', [{ a: 1 }, 'a']], ['lookup', [[{ a: 1 }, { a: [2, 3] }, { b: 4 }], 'a']], ['lookup', [{ a: 1 }, 'b']], ['lookup', [5, 'a']],
+  ['append', [1, []]], ['append', [[1], [2, 3]]], ['append', [U, 5]], ['append', [1, 2]], ['append', [[], []]],
+  ['merge', [[{ a: 1 }, { b: 2, a: 3 }]]], ['merge', [[]]], ['merge', [{ a: 1 }]], ['merge', [[1]]],
+  ['reverse', [[1, 2, 3]]], ['reverse', ['abc']], ['reverse', [[]]],
+  ['type', [1]], ['type', [null]], ['type', [[]]], ['type', [{}]], ['type', ['s']], ['type', [true]], ['type', [U]],
+  ['distinct', [[1, 2, 1, '1', { a: 1 }, { a: 1.0 }, [1], [1]]]], ['distinct', [5]], ['distinct', [[]]],
+  ['substring', ['hello']], ['pad', ['abc']], ['power', [2]], ['round', ['x']], ['join', [['a'], 1]], ['sum', [[1], 2]],
+  ['string', [1, true]], ['uppercase', [1]], ['lookup', [{ a: 1 }]],
+  ['string', [{ a: [1, {}, [2, { c: 'd' }]], b: [], 3: null }, true]], ['string', [[], true]], ['string', ['x', true]],
+  ['string', [{}, true]], ['string', [[[]], true]], ['string', [{ a: 1 }, false]],
+];
+
+let seed = 7;
+const rand = () => {
+  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = (a) => a[Math.floor(rand() * a.length)];
+const pool = [
+  U, null, true, false, 0, 1, -1, 2.5, -7.25, 1e21, 0.1, 1 / 3, 100, 3, -2,
+  '', 'a', 'hello world', 'Héllo', '  spaced  out ', '42', '-1.5e3', '0x10', 'x,y,z', '😀b',
+  [], [1, 2, 3], [3.5, -1], ['a', 'b'], ['x'], [1, 'a'], [{ a: 1 }, { b: 2 }], [[1], [2]],
+  {}, { a: 1, b: 'two' }, { 10: 'ten', 2: 'two', z: 0 },
+];
+const generated = [];
+for (const [fn, arity] of Object.entries(fns))
+  for (let i = 0; i < 45; i++) {
+    const n = Math.floor(rand() * (arity + 1));
+    generated.push([fn, Array.from({ length: Math.max(n, 1) }, () => pick(pool))]);
+  }
+
+const calls = [...hand, ...generated];
+(async () => {
+  const lines = [], expected = [];
+  for (const [fn, args] of calls) {
+    const names = args.map((_, i) => `$a${i}`).join(', ');
+    const bindings = {};
+    args.forEach((a, i) => { if (a !== U) bindings[`a${i}`] = a; });
+    let r;
+    try {
+      const v = await jsonata(`$${fn}(${names})`).evaluate(undefined, bindings);
+      r = v === undefined ? { undefined: true } : { value: v };
+    } catch (err) {
+      if (!err.code) throw err;
+      r = { error: { code: err.code, message: err.message } };
+    }
+    lines.push(JSON.stringify({ fn, args: args.map((a) => (a === U ? {} : { v: a })) }));
+    expected.push(JSON.stringify(r));
+  }
+  fs.writeFileSync(path.join(__dirname, 'lib.calls'), lines.join('\n') + '\n');
+  fs.writeFileSync(path.join(__dirname, 'lib.expected'), expected.join('\n') + '\n');
+  console.log(`gen-lib: ${lines.length} calls of ${Object.keys(fns).length} functions`);
+})();
