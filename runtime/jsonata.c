@@ -1064,6 +1064,502 @@ fn_distinct(struct jn_cx *x, struct jn_v *argv, int argc)
 	return argv[0].seq ? sequence(r) : value(r);
 }
 
+static struct jn_v
+fn_contains(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	if (!DEF(0))
+		return undefined();
+	if (!DEF(1) || !json_is_string(argv[1].j))
+		return fail(x, "S0000", "aslc: $contains with a regular expression is not supported yet");
+	return value(json_boolean(strstr(STR(0), STR(1)) != NULL));
+}
+
+/* Is argument i a negative limit? Then fail with code. */
+static bool
+negative_limit(struct jn_cx *x, struct jn_v *argv, int argc, int i, const char *code,
+	       const char *what)
+{
+	if (!DEF(i) || !(NUM(i) < 0))
+		return false;
+	fail(x, code, "%s", what);
+	return true;
+}
+
+static struct jn_v
+fn_split(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r;
+	const char *s, *sep, *hit;
+	size_t slen, seplen, *at, n, i;
+	double limit;
+
+	if (!DEF(0))
+		return undefined();
+	if (negative_limit(x, argv, argc, 2, "D3020",
+			   "Third argument of split function must evaluate to a positive number"))
+		return undefined();
+	if (!DEF(1) || !json_is_string(argv[1].j))
+		return fail(x, "S0000", "aslc: $split with a regular expression is not supported yet");
+	r = json_array();
+	limit = DEF(2) ? integer(NUM(2)) : INFINITY;
+	if (!(limit > 0))
+		return value(r);
+	s = STR(0), slen = LEN(0), sep = STR(1), seplen = LEN(1);
+	if (seplen == 0) {	/* String.prototype.split(""): each character */
+		at = code_points(s, slen, &n);
+		for (i = 0; at && i < n && (double)i < limit; i++)
+			json_array_append_new(r, json_stringn_nocheck(s + at[i], at[i + 1] - at[i]));
+		free(at);
+		return value(r);
+	}
+	while ((double)json_array_size(r) < limit) {
+		hit = strstr(s, sep);
+		if (!hit) {
+			json_array_append_new(r, json_stringn_nocheck(s, slen));
+			break;
+		}
+		json_array_append_new(r, json_stringn_nocheck(s, (size_t)(hit - s)));
+		slen -= (size_t)(hit - s) + seplen;
+		s = hit + seplen;
+	}
+	return value(r);
+}
+
+static struct jn_v
+fn_replace(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct aslp_buf b = { 0 };
+	const char *s, *pat, *hit;
+	double limit, count = 0;
+	json_t *r;
+
+	if (!DEF(0))
+		return undefined();
+	if (DEF(1) && json_is_string(argv[1].j) && LEN(1) == 0)
+		return fail(x, "D3010", "Second argument of replace function cannot be an empty string");
+	if (negative_limit(x, argv, argc, 3, "D3011",
+			   "Fourth argument of replace function must evaluate to a positive number"))
+		return undefined();
+	if (!DEF(1) || !json_is_string(argv[1].j) || !DEF(2) || !json_is_string(argv[2].j))
+		return fail(x, "S0000", "aslc: $replace with a regular expression or a function is not supported yet");
+	limit = DEF(3) ? NUM(3) : INFINITY;
+	if (!(limit > 0))
+		return keep(argv[0]);
+	s = STR(0), pat = STR(1);
+	while (count < limit && (hit = strstr(s, pat)) != NULL) {
+		aslp_buf_put(&b, s, (size_t)(hit - s));
+		aslp_buf_put(&b, STR(2), LEN(2));
+		s = hit + LEN(1);
+		count++;
+	}
+	aslp_buf_put(&b, s, strlen(s));
+	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
+	free(b.s);
+	return value(r);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* btoa: each character's low byte (a "binary" string), in base 64. */
+static struct jn_v
+fn_base64encode(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	const unsigned char *s;
+	size_t i, n = 0, len;
+	unsigned char *bytes;
+	struct aslp_buf b = { 0 };
+	json_t *r;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	s = (const unsigned char *)STR(0);
+	len = LEN(0);
+	if (!(bytes = malloc(len + 1)))
+		return undefined();
+	for (i = 0; i < len;) {	/* the code points' low bytes */
+		unsigned cp = s[i], k = 1, c;
+
+		if (cp >= 0xf0)
+			cp &= 0x07, k = 4;
+		else if (cp >= 0xe0)
+			cp &= 0x0f, k = 3;
+		else if (cp >= 0xc0)
+			cp &= 0x1f, k = 2;
+		for (c = 1; c < k && i + c < len; c++)
+			cp = cp << 6 | (s[i + c] & 0x3f);
+		i += k;
+		if (cp >= 0x10000) {	/* two UTF-16 units: each gives a byte */
+			unsigned v = cp - 0x10000;
+
+			bytes[n++] = (unsigned char)((0xd800 + (v >> 10)) & 0xff);
+			cp = 0xdc00 + (v & 0x3ff);
+		}
+		bytes[n++] = (unsigned char)(cp & 0xff);
+	}
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)bytes[i] << 16 | (i + 1 < n ? (unsigned)bytes[i + 1] << 8 : 0) |
+			     (i + 2 < n ? bytes[i + 2] : 0);
+		char q[4] = { b64[v >> 18 & 63], b64[v >> 12 & 63],
+			      i + 1 < n ? b64[v >> 6 & 63] : '=', i + 2 < n ? b64[v & 63] : '=' };
+
+		aslp_buf_put(&b, q, 4);
+	}
+	free(bytes);
+	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
+	free(b.s);
+	return value(r);
+}
+
+/* Buffer.from(s, 'base64').toString('binary'): bytes as U+0000..U+00FF. */
+static struct jn_v
+fn_base64decode(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	const char *s;
+	unsigned v = 0;
+	int bits = 0;
+	struct aslp_buf b = { 0 };
+	json_t *r;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	for (s = STR(0); *s; s++) {
+		const char *d;
+		int k;
+
+		if (*s == '=')
+			break;
+		if (*s == '-' || *s == '_')	/* Node reads base64url too */
+			k = *s == '-' ? 62 : 63;
+		else if ((d = strchr(b64, *s)) != NULL && *s)
+			k = (int)(d - b64);
+		else
+			continue;	/* Node skips what is not base 64 */
+		v = v << 6 | (unsigned)k;
+		bits += 6;
+		if (bits >= 8) {
+			unsigned char c = (unsigned char)(v >> (bits - 8));
+			char u[2];
+
+			bits -= 8;
+			if (c < 0x80) {
+				u[0] = (char)c;
+				aslp_buf_put(&b, u, 1);
+			} else {
+				u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f));
+				aslp_buf_put(&b, u, 2);
+			}
+		}
+	}
+	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
+	free(b.s);
+	return value(r);
+}
+
+/* encodeURI(Component): UTF-8 bytes as %XX but for those characters. */
+static struct jn_v
+encode_url(struct jn_v *argv, int argc, const char *keep_these)
+{
+	const unsigned char *s;
+	struct aslp_buf b = { 0 };
+	json_t *r;
+	size_t i;
+
+	if (!DEF(0))
+		return undefined();
+	s = (const unsigned char *)STR(0);
+	for (i = 0; i < LEN(0); i++) {
+		char e[4];
+
+		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || (s[i] && strchr(keep_these, s[i]))) {
+			aslp_buf_put(&b, (const char *)s + i, 1);
+		} else {
+			snprintf(e, sizeof e, "%%%02X", s[i]);
+			aslp_buf_put(&b, e, 3);
+		}
+	}
+	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
+	free(b.s);
+	return value(r);
+}
+
+static struct jn_v
+fn_encode_url_component(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return encode_url(argv, argc, "-_.!~*'()");
+}
+
+static struct jn_v
+fn_encode_url(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)x;
+	return encode_url(argv, argc, "-_.!~*'();/?:@&=+$,#");
+}
+
+static int
+hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+** decodeURI(Component): %XX sequences that spell UTF-8 characters, but
+** (decodeURI) those that spell one of reserved; a malformed one is D3140.
+*/
+static struct jn_v
+decode_url(struct jn_cx *x, struct jn_v *argv, int argc, const char *reserved, const char *name)
+{
+	const char *s;
+	struct aslp_buf b = { 0 };
+	size_t i, len;
+	json_t *r;
+
+	if (!DEF(0))
+		return undefined();
+	s = STR(0), len = LEN(0);
+	for (i = 0; i < len; i++) {
+		unsigned char u[4];
+		int k, need, c;
+
+		if (s[i] != '%') {
+			aslp_buf_put(&b, s + i, 1);
+			continue;
+		}
+		if (i + 2 >= len + 0 || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0)
+			goto bad;
+		c = hex(s[i + 1]) * 16 + hex(s[i + 2]);
+		need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			(c & 0xf8) == 0xf0 ? 4 : 0;
+		if (!need)
+			goto bad;
+		u[0] = (unsigned char)c;
+		for (k = 1; k < need; k++) {
+			size_t j = i + 3 * (size_t)k;
+
+			if (j + 2 >= len + 0 || s[j] != '%' || hex(s[j + 1]) < 0 || hex(s[j + 2]) < 0)
+				goto bad;
+			u[k] = (unsigned char)(hex(s[j + 1]) * 16 + hex(s[j + 2]));
+			if ((u[k] & 0xc0) != 0x80)
+				goto bad;
+		}
+		if (need > 1) {	/* no overlong form, no surrogate */
+			char t[5] = { (char)u[0], (char)u[1], (char)u[2], (char)u[3], 0 };
+
+			t[need] = '\0';
+			if (!aslp_utf8_valid(t))
+				goto bad;
+		}
+		if (need == 1 && strchr(reserved, c) && c)
+			aslp_buf_put(&b, s + i, 3);	/* decodeURI keeps these escaped */
+		else
+			aslp_buf_put(&b, (const char *)u, (size_t)need);
+		i += 3 * (size_t)need - 1;
+	}
+	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
+	free(b.s);
+	return value(r);
+bad:
+	free(b.s);
+	{
+		char *t = aslp_jn_stringify(argv[0].j, false);
+
+		fail(x, "D3140", "Malformed URL passed to $%s(): %s", name, t ? t : "");
+		free(t);
+	}
+	return undefined();
+}
+
+static struct jn_v
+fn_decode_url_component(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	return decode_url(x, argv, argc, "", "decodeUrlComponent");
+}
+
+static struct jn_v
+fn_decode_url(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	return decode_url(x, argv, argc, ";/?:@&=+$,#", "decodeUrl");
+}
+
+/* JSONata's $round, for $formatBase. */
+static double
+round_even(double d)
+{
+	double r = floor(d + 0.5);
+
+	if (fabs(r - d) == 0.5 && fmod(fabs(r), 2) == 1)
+		r -= 1;
+	return r;
+}
+
+static struct jn_v
+fn_format_base(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	double v, radix = 10;
+	char buf[1100], t[32];
+	int k = 0, i;
+
+	if (!DEF(0))
+		return undefined();
+	v = round_even(NUM(0));
+	if (DEF(1))
+		radix = round_even(NUM(1));
+	if (radix < 2 || radix > 36) {
+		aslp_js_number(radix, t);
+		return fail(x, "D3100", "The radix of the formatBase function must be between 2 and 36.  It was given %s", t);
+	}
+	if (radix == 10 || fabs(v) >= 9007199254740992.0) {
+		if (radix != 10)
+			return fail(x, "S0000", "aslc: $formatBase of a number beyond 2^53 is not supported yet");
+		aslp_js_number(v, buf);
+		return value(json_string(buf));
+	}
+	{
+		unsigned long long u = (unsigned long long)fabs(v);
+		char digits[70];
+		int n = 0;
+
+		do
+			digits[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[u % (unsigned)radix];
+		while ((u /= (unsigned)radix) != 0);
+		if (v < 0)
+			buf[k++] = '-';
+		for (i = n - 1; i >= 0; i--)
+			buf[k++] = digits[i];
+		buf[k] = '\0';
+	}
+	return value(json_string(buf));
+}
+
+static struct jn_v
+fn_zip(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r = json_array();
+	size_t n = SIZE_MAX, i;
+	int k;
+
+	(void)x;
+	for (k = 0; k < argc; k++)
+		if (json_array_size(argv[k].j) < n)
+			n = json_array_size(argv[k].j);
+	if (argc == 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		json_t *t = json_array();
+
+		for (k = 0; k < argc; k++)
+			json_array_append(t, json_array_get(argv[k].j, i));
+		json_array_append_new(r, t);
+	}
+	return value(r);
+}
+
+/* a > b, as JavaScript compares two numbers or two strings. */
+static bool
+greater(const json_t *a, const json_t *b)
+{
+	if (json_is_number(a))
+		return num(a) > num(b);
+	return aslp_string_compare(json_string_value(a), json_string_length(a),
+				   json_string_value(b), json_string_length(b)) > 0;
+}
+
+/* The reference's merge sort: stable, the right item first only if smaller. */
+static void
+merge_sort(json_t **v, json_t **tmp, size_t n)
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n <= 1)
+		return;
+	merge_sort(v, tmp, mid);
+	merge_sort(v + mid, tmp, n - mid);
+	while (i < mid && j < n)
+		tmp[k++] = greater(v[i], v[j]) ? v[j++] : v[i++];
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+}
+
+static struct jn_v
+fn_sort(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t **v, **tmp, *r;
+	size_t i, n;
+	bool nums = true, strs = true;
+
+	if (!DEF(0))
+		return undefined();
+	if (DEF(1))
+		return fail(x, "S0000", "aslc: $sort with a function is not supported yet");
+	if ((n = json_array_size(argv[0].j)) <= 1)
+		return keep(argv[0]);
+	for (i = 0; i < n; i++) {
+		nums &= json_is_number(json_array_get(argv[0].j, i));
+		strs &= json_is_string(json_array_get(argv[0].j, i));
+	}
+	if (!nums && !strs)
+		return fail(x, "D3070", "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function");
+	v = malloc(sizeof *v * n);
+	tmp = malloc(sizeof *tmp * n);
+	r = json_array();
+	if (v && tmp) {
+		for (i = 0; i < n; i++)
+			v[i] = json_array_get(argv[0].j, i);
+		merge_sort(v, tmp, n);
+		for (i = 0; i < n; i++)
+			json_array_append(r, v[i]);
+	}
+	free(v);
+	free(tmp);
+	return value(r);
+}
+
+static void
+spread_into(json_t *r, const json_t *v)
+{
+	size_t i, n;
+	struct key *k;
+
+	if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v); i++)
+			spread_into(r, json_array_get(v, i));
+		return;
+	}
+	if (!json_is_object(v)) {
+		json_array_append(r, (json_t *)v);
+		return;
+	}
+	k = js_keys(v, &n);
+	for (i = 0; k && i < n; i++)
+		json_array_append_new(r, json_pack("{s:O}", k[i].k, json_object_get(v, k[i].k)));
+	free(k);
+}
+
+static struct jn_v
+fn_spread(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r;
+
+	(void)x;
+	if (!DEF(0))
+		return undefined();
+	if (!json_is_array(argv[0].j) && !json_is_object(argv[0].j))
+		return keep(argv[0]);
+	r = json_array();
+	spread_into(r, argv[0].j);
+	/* An array's items are appended (concat: an array) if it has any. */
+	if (json_is_array(argv[0].j) && json_array_size(argv[0].j) > 0)
+		return value(r);
+	return sequence(r);
+}
+
 /* ---- the library ---- */
 
 static const struct jn_builtin library[] = {
@@ -1099,6 +1595,19 @@ static const struct jn_builtin library[] = {
 	{ "reverse", "<a:a>", fn_reverse },
 	{ "type", "<x:s>", fn_type },
 	{ "distinct", "<x:x>", fn_distinct },
+	{ "contains", "<s-(sf):b>", fn_contains },
+	{ "split", "<s-(sf)n?:a<s>>", fn_split },
+	{ "replace", "<s-(sf)(sf)n?:s>", fn_replace },
+	{ "base64encode", "<s-:s>", fn_base64encode },
+	{ "base64decode", "<s-:s>", fn_base64decode },
+	{ "encodeUrlComponent", "<s-:s>", fn_encode_url_component },
+	{ "encodeUrl", "<s-:s>", fn_encode_url },
+	{ "decodeUrlComponent", "<s-:s>", fn_decode_url_component },
+	{ "decodeUrl", "<s-:s>", fn_decode_url },
+	{ "formatBase", "<n-n?:s>", fn_format_base },
+	{ "zip", "<a+>", fn_zip },
+	{ "sort", "<af?:a>", fn_sort },
+	{ "spread", "<x-:a<o>>", fn_spread },
 };
 
 const struct jn_builtin *

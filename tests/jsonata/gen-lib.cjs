@@ -28,6 +28,8 @@ const fns = {
   substringAfter: 2, lowercase: 1, uppercase: 1, length: 1, trim: 1, pad: 3, join: 2, number: 1,
   floor: 1, ceil: 1, round: 2, abs: 1, sqrt: 1, power: 2, boolean: 1, not: 1, keys: 1, lookup: 2,
   append: 2, exists: 1, merge: 1, reverse: 1, type: 1, distinct: 1,
+  contains: 2, split: 3, replace: 4, base64encode: 1, base64decode: 1, encodeUrlComponent: 1,
+  encodeUrl: 1, decodeUrlComponent: 1, decodeUrl: 1, formatBase: 2, zip: 3, sort: 1, spread: 1,
 };
 const hand = [
   ['sum', [[1, 2, 3.5]]], ['sum', [[]]], ['sum', [5]], ['sum', [['a']]], ['sum', [[1, 'a']]], ['sum', [U]],
@@ -67,6 +69,23 @@ const hand = [
   ['string', [1, true]], ['uppercase', [1]], ['lookup', [{ a: 1 }]],
   ['string', [{ a: [1, {}, [2, { c: 'd' }]], b: [], 3: null }, true]], ['string', [[], true]], ['string', ['x', true]],
   ['string', [{}, true]], ['string', [[[]], true]], ['string', [{ a: 1 }, false]],
+  ['contains', ['hello', 'ell']], ['contains', ['hello', 'xyz']], ['contains', ['hello', '']], ['contains', [U, 'a']],
+  ['split', ['a,b,,c', ',']], ['split', ['a,b,c', ',', 2]], ['split', ['abc', '']], ['split', ['héllo', '']], ['split', ['abc', ',']],
+  ['split', ['a,b', ',', 0]], ['split', ['a,b', ',', -1]], ['split', ['', ',']], ['split', ['', '']], ['split', ['a,b', ',', 1.5]],
+  ['replace', ['hello world', 'o', '0']], ['replace', ['aaa', 'a', 'b', 2]], ['replace', ['aaa', '', 'b']], ['replace', ['abc', 'x', 'y']],
+  ['replace', ['a$b', '$', '$$']], ['replace', ['aaa', 'a', 'b', 0]], ['replace', ['aaa', 'a', 'b', -1]], ['replace', ['aaaa', 'aa', 'b']],
+  ['base64encode', ['hello']], ['base64encode', ['é']], ['base64encode', ['']], ['base64encode', ['ab']], ['base64encode', ['😀']],
+  ['base64decode', ['aGVsbG8=']], ['base64decode', ['6Q==']], ['base64decode', ['']], ['base64decode', ['aGVsbG8']], ['base64decode', ['a!b@c']],
+  ['encodeUrlComponent', ['a b&c=d/é?']], ['encodeUrl', ['https://x.com/a b?q=é&r=1#f']], ['encodeUrlComponent', ["-_.!~*'()"]],
+  ['decodeUrlComponent', ['a%20b%26c%C3%A9']], ['decodeUrl', ['a%20b%26c%2F%C3%A9']], ['decodeUrlComponent', ['%E0%A4%A']],
+  ['decodeUrlComponent', ['%']], ['decodeUrlComponent', ['%C3']], ['decodeUrlComponent', ['%C0%80']], ['decodeUrlComponent', ['%ED%A0%80']],
+  ['decodeUrlComponent', ['%zz']], ['decodeUrl', ['%23%3F']],
+  ['formatBase', [255, 16]], ['formatBase', [255]], ['formatBase', [-255, 2]], ['formatBase', [2.5, 2]], ['formatBase', [100, 36]],
+  ['formatBase', [100, 1]], ['formatBase', [100, 37]], ['formatBase', [3.5]], ['formatBase', [1e21]], ['formatBase', [0, 16]],
+  ['zip', [[1, 2, 3], [4, 5], [6, 7, 8]]], ['zip', [[1], []]], ['zip', [1, 2]], ['zip', [[1, 2]]],
+  ['sort', [[3, 1, 2]]], ['sort', [['b', 'a', 'C']]], ['sort', [[1, 'a']]], ['sort', [[]]], ['sort', [5]], ['sort', [['😀', '\uffff', 'z']]],
+  ['sort', [[2.5, -1, 2.5, 0]]], ['spread', [{ a: 1, b: 2 }]], ['spread', [[{ a: 1 }, { b: 2, c: 3 }]]], ['spread', [[]]], ['spread', [5]],
+  ['spread', [[{}]]], ['spread', [[1, { a: 2 }]]], ['spread', [{}]],
 ];
 
 let seed = 7;
