@@ -338,6 +338,8 @@ main(int argc, char **argv)
 		else
 			return usage();
 	}
+	if (hand && (programs || opt.history))
+		return usage();	/* the floor has no tasks to bind, no history */
 	if (programs) {
 		for (i = 0; tasks[i].name; i++) {
 			size_t len = strlen(tasks[i].name) * 2 + strlen(program) + 3;

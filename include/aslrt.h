@@ -490,9 +490,11 @@ typedef struct asl_options {
 	/* No output text: res->output stays NULL, the value alone is given. */
 	int no_output_text;
 	/*
-	** asl_execute_value: res->value may share with the input what it
-	** took from it unchanged, instead of copying it. The host then
-	** changes neither in place (or copies first).
+	** res->value may share, by reference, what others hold too: what it
+	** took unchanged from the input (asl_execute_value), and a part the
+	** output holds in two places. The host then changes neither the
+	** input nor the value in place (or copies first). The program's
+	** constants are copied still.
 	*/
 	int share_input;
 } asl_options;

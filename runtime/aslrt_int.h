@@ -371,6 +371,12 @@ ASLP_HIDDEN size_t aslp_measure(const json_t *v, size_t limit, int max_depth,
 				int *depth);
 /* The depth alone, as aslp_measure finds it, stopping past max_depth. */
 ASLP_HIDDEN int aslp_depth(const json_t *v, int max_depth);
+/*
+** Is v one of a program's constants (immortal: see exec.c)? What a host
+** is handed (a handler's input, $$, the result) is never one: a copy is.
+*/
+#define aslp_immortal(v) ((v) && (v)->refcount == (size_t)-1 && !json_is_true(v) && \
+			  !json_is_false(v) && !json_is_null(v))
 /* d as JavaScript writes it (Number.prototype.toString); buf >= 32. */
 ASLP_HIDDEN void aslp_js_number(double d, char *buf);
 /* JSON equality, numbers by value (1 == 1.0). */

@@ -28,10 +28,11 @@ static pthread_mutex_t programs_lock = PTHREAD_MUTEX_INITIALIZER;
 /*
 ** A constant's nodes are made immortal, as jansson's true, false and null
 ** are (reference count (size_t)-1): executions on any number of threads
-** share them without touching a count, never change them (a value held
-** by another is copied before it is changed), and a host is never handed
-** one (asl_execute_value copies them). asl_program_fini gives them back
-** their counts, 1 each, held by their parents, before it frees them.
+** share them without touching a count, and never change them (a value
+** held by another is copied before it is changed). A host is handed a
+** copy instead (aslp_immortal: a C handler's input, $$.Execution.Input,
+** the result), as asl_program_fini gives them back their counts, 1 each,
+** held by their parents, and frees them.
 */
 static void
 set_counts(json_t *v, size_t count)
@@ -388,16 +389,19 @@ aslp_exec_context(struct aslp_exec *exec)
 		return c;
 	}
 
-	ex = json_pack("{s:s, s:O, s:o, s:s, s:s, s:i}",
+	/* A constant input (a Distributed Map's item) is copied: handlers see $$. */
+	ex = json_pack("{s:s, s:o, s:o, s:s, s:s, s:i}",
 		       "Id", exec->arn,
-		       "Input", exec->input,
+		       "Input", aslp_immortal(exec->input) ? json_deep_copy(exec->input) :
+				json_incref(exec->input),
 		       "StartTime", aslp_time_json(exec->start.sec * 1000000000 + exec->start.nsec),
 		       "Name", exec->name,
 		       "RoleArn", exec->role_arn,
 		       "RedriveCount", 0);
 	sm = json_pack("{s:s, s:s}", "Id", exec->sm_arn, "Name", exec->sm_name);
-	c = ex && sm ? json_pack("{s:o, s:o}", "Execution", ex, "StateMachine", sm) : NULL;
-	if (!c) {
+	if (ex && sm) {	/* json_pack takes both, even when it fails */
+		c = json_pack("{s:o, s:o}", "Execution", ex, "StateMachine", sm);
+	} else {
 		json_decref(ex);
 		json_decref(sm);
 	}

@@ -118,7 +118,8 @@ aslp_load_bindings(struct aslp_binding **bs, int *nb, const char *file, const ch
 ** An unseeded execution's seed: /dev/urandom is read once per process,
 ** and each execution takes the next of a counter mixed with it (and with
 ** the process id, so that a forked host's children differ), through
-** splitmix64: distinct for every execution, without a system call each.
+** splitmix64: distinct for every execution, without reading
+** /dev/urandom each time.
 */
 static uint64_t
 entropy(void)

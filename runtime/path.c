@@ -429,13 +429,19 @@ context_root(asl_ctx *ctx, const asl_path *p, int *from)
 				*from = 3;
 				return ctx->map_value;
 			}
+			json_t *c;
+
 			if (p->nseg >= 3 && s[2].kind == ASL_SEG_KEY &&
 			    strcmp(s[2].key, "Index") == 0) {
 				*from = 3;
-				return aslp_map_index(ctx);
+				c = aslp_map_index(ctx);
+			} else {
+				*from = 2;
+				c = aslp_map_item(ctx);
 			}
-			*from = 2;
-			return aslp_map_item(ctx);
+			if (!c)
+				aslp_oom(ctx);
+			return c;
 		}
 	}
 	return aslp_context(ctx);

@@ -287,7 +287,7 @@ static json_t *
 run_handler(asl_ctx *ctx, const struct aslp_invoke *inv, const struct aslp_binding *b)
 {
 	asl_call call;
-	json_t *out;
+	json_t *out, *in = NULL;
 	int64_t d;
 
 	memset(&call, 0, sizeof call);
@@ -296,7 +296,17 @@ run_handler(asl_ctx *ctx, const struct aslp_invoke *inv, const struct aslp_bindi
 	call.start = call.last_beat = aslp_real_ns();
 	if (ctx->run->deadline_ns)
 		call.exec_end = ctx->run->deadline_ns - ctx->skipped_ns;
-	out = b->fn(&call, inv->input);
+	/*
+	** A constant input (Parameters with no path) is copied: the handler
+	** may keep a reference, and constants go at asl_program_fini.
+	*/
+	if (aslp_immortal(inv->input)) {
+		in = json_deep_copy(inv->input);
+		if (!in)
+			return (void)aslp_oom(ctx), NULL;
+	}
+	out = b->fn(&call, in ? in : inv->input);
+	json_decref(in);
 	/* A handler runs to its end; its deadlines are checked when it returns. */
 	d = call_deadline(&call);
 	if (d && aslp_real_ns() >= d) {
