@@ -318,8 +318,9 @@ source_at(int line, int col)
 
 /*
 ** Move line:col from the opening quote of a JSON string to its decoded
-** byte offset, reading the escapes on the way; false if the source there
-** is not a JSON string (YAML), which leaves line:col at the value.
+** byte offset, reading the escapes on the way (a double-quoted YAML
+** string is read the same way); false if the source there is no quoted
+** string (a plain or single-quoted YAML scalar): line:col stay at it.
 */
 static bool
 into_string(int *line, int *col, size_t offset)
@@ -361,39 +362,42 @@ into_string(int *line, int *col, size_t offset)
 	return true;
 }
 
+/* An error at line:col (0: unknown), with the pointer ptr (or NULL). */
+static void
+verror_at(int line, int col, const char *ptr, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (!counted_error())
+		return;
+	msg = vformat(fmt, ap);
+	emit("error", line, col, ptr, NULL, msg);
+	free(msg);
+}
+
 void
 diag_error_in(struct loc loc, size_t offset, const char *fmt, ...)
 {
 	va_list ap;
 	int line = 0, col = 0;
-	char *msg;
 
-	if (!counted_error())
-		return;
-	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
-	va_end(ap);
 	if (!locate(loc, &line, &col))
 		line = col = 0;
 	else if (!loc.key)
 		into_string(&line, &col, offset);
-	emit("error", line, col, loc.ptr ? (*loc.ptr ? loc.ptr : "/") : NULL, NULL, msg);
-	free(msg);
+	va_start(ap, fmt);
+	verror_at(line, col, loc.ptr ? (*loc.ptr ? loc.ptr : "/") : NULL, fmt, ap);
+	va_end(ap);
 }
 
 void
 diag_error_at(int line, int col, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
-	if (!counted_error())
-		return;
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	verror_at(line, col, NULL, fmt, ap);
 	va_end(ap);
-	emit("error", line, col, NULL, NULL, msg);
-	free(msg);
 }
 
 void

@@ -168,27 +168,16 @@ fail(struct parser *P, const char *code, int position, int start, const char *to
 	longjmp(P->fail, 1);
 }
 
-/* s as a JSON string, for the messages. */
+/* s as a JSON string, for the messages (jansson escapes as JSON.stringify). */
 static const char *
 quoted(const char *s)
 {
-	struct strbuf b = { 0 };
-	const char *r;
+	json_t *j = json_stringn_nocheck(s, strlen(s));
+	char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	const char *r = arena_strdup(t ? t : "\"\"");
 
-	sb_putc(&b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sb_printf(&b, "\\%c", c);
-		else if (c < 0x20)
-			sb_printf(&b, "\\u%04x", c);
-		else
-			sb_putc(&b, (char)c);
-	}
-	sb_putc(&b, '"');
-	r = arena_strdup(b.s);
-	sb_free(&b);
+	free(t);
+	json_decref(j);
 	return r;
 }
 

@@ -333,6 +333,10 @@ ASLP_HIDDEN const char *aslp_event_line(struct aslp_buf *line, struct aslp_buf *
 					size_t *len);
 /* Is s valid UTF-8? */
 ASLP_HIDDEN bool aslp_utf8_valid(const char *s);
+/* The code point at *p (valid UTF-8, as jansson's strings are); moves *p past it. */
+ASLP_HIDDEN unsigned aslp_utf8_next(const unsigned char **p);
+/* Append code point c as UTF-8. */
+ASLP_HIDDEN void aslp_utf8_put(struct aslp_buf *b, unsigned c);
 /*
 ** s (malloc'd, taken over) with invalid bytes replaced by U+FFFD; NULL on
 ** OOM.

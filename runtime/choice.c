@@ -62,30 +62,6 @@ test(int cmp, int c)
 	}
 }
 
-/* Decode one UTF-8 sequence (jansson has validated it). */
-static unsigned
-utf8_next(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	unsigned c = *s;
-
-	if (c < 0x80) {
-		*p = s + 1;
-		return c;
-	}
-	if (c < 0xe0) {
-		*p = s + 2;
-		return ((c & 0x1f) << 6) | (s[1] & 0x3f);
-	}
-	if (c < 0xf0) {
-		*p = s + 3;
-		return ((c & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-	}
-	*p = s + 4;
-	return ((c & 0x07) << 18) | ((s[1] & 0x3f) << 12) |
-	       ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-}
-
 /* Where a code point sorts among UTF-16 code units (Java's compareTo). */
 static unsigned
 utf16_key(unsigned c)
@@ -108,8 +84,8 @@ aslp_string_compare(const char *a, size_t alen, const char *b, size_t blen)
 			p++, q++;
 			continue;
 		}
-		x = utf8_next(&p);
-		y = utf8_next(&q);
+		x = aslp_utf8_next(&p);
+		y = aslp_utf8_next(&q);
 		if (x == y)
 			continue;
 		if (utf16_key(x) != utf16_key(y))

@@ -510,8 +510,7 @@ utf8_locale(void)
 static struct jn_v
 change_case(struct jn_cx *x, struct jn_v *argv, int argc, bool upper)
 {
-	const unsigned char *s;
-	size_t i, len;
+	const unsigned char *s, *end;
 	struct aslp_buf b = { 0 };
 	locale_t loc = utf8_locale();
 	json_t *r;
@@ -521,38 +520,15 @@ change_case(struct jn_cx *x, struct jn_v *argv, int argc, bool upper)
 	if (!loc)
 		return fail(x, "S0000", "aslc: the C.UTF-8 locale is missing, needed for case mapping");
 	s = (const unsigned char *)STR(0);
-	len = LEN(0);
-	for (i = 0; i < len;) {
-		unsigned cp = s[i], k = 1, c;
-		char out[4];
+	end = s + LEN(0);
+	while (s < end) {
+		unsigned cp = aslp_utf8_next(&s);
 
-		if (cp >= 0xf0)
-			cp &= 0x07, k = 4;
-		else if (cp >= 0xe0)
-			cp &= 0x0f, k = 3;
-		else if (cp >= 0xc0)
-			cp &= 0x1f, k = 2;
-		for (c = 1; c < k && i + c < len; c++)
-			cp = cp << 6 | (s[i + c] & 0x3f);
-		i += k;
-		if (upper && cp == 0xdf) {	/* ß: the one mapping to two letters */
+		if (upper && cp == 0xdf)	/* ß: the one mapping to two letters */
 			aslp_buf_put(&b, "SS", 2);
-			continue;
-		}
-		cp = (unsigned)(upper ? towupper_l((wint_t)cp, loc) : towlower_l((wint_t)cp, loc));
-		if (cp < 0x80) {
-			out[0] = (char)cp, k = 1;
-		} else if (cp < 0x800) {
-			out[0] = (char)(0xc0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3f)), k = 2;
-		} else if (cp < 0x10000) {
-			out[0] = (char)(0xe0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-			out[2] = (char)(0x80 | (cp & 0x3f)), k = 3;
-		} else {
-			out[0] = (char)(0xf0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-			out[2] = (char)(0x80 | (cp >> 6 & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f));
-			k = 4;
-		}
-		aslp_buf_put(&b, out, k);
+		else
+			aslp_utf8_put(&b, (unsigned)(upper ? towupper_l((wint_t)cp, loc) :
+						     towlower_l((wint_t)cp, loc)));
 	}
 	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
 	free(b.s);
@@ -1164,7 +1140,7 @@ static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 static struct jn_v
 fn_base64encode(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	const unsigned char *s;
+	const unsigned char *s, *end;
 	size_t i, n = 0, len;
 	unsigned char *bytes;
 	struct aslp_buf b = { 0 };
@@ -1177,23 +1153,12 @@ fn_base64encode(struct jn_cx *x, struct jn_v *argv, int argc)
 	len = LEN(0);
 	if (!(bytes = malloc(len + 1)))
 		return undefined();
-	for (i = 0; i < len;) {	/* the code points' low bytes */
-		unsigned cp = s[i], k = 1, c;
+	for (end = s + len; s < end;) {	/* each UTF-16 unit's low byte */
+		unsigned cp = aslp_utf8_next(&s);
 
-		if (cp >= 0xf0)
-			cp &= 0x07, k = 4;
-		else if (cp >= 0xe0)
-			cp &= 0x0f, k = 3;
-		else if (cp >= 0xc0)
-			cp &= 0x1f, k = 2;
-		for (c = 1; c < k && i + c < len; c++)
-			cp = cp << 6 | (s[i + c] & 0x3f);
-		i += k;
-		if (cp >= 0x10000) {	/* two UTF-16 units: each gives a byte */
-			unsigned v = cp - 0x10000;
-
-			bytes[n++] = (unsigned char)((0xd800 + (v >> 10)) & 0xff);
-			cp = 0xdc00 + (v & 0x3ff);
+		if (cp >= 0x10000) {	/* two units */
+			bytes[n++] = (unsigned char)((0xd800 + ((cp - 0x10000) >> 10)) & 0xff);
+			cp = 0xdc00 + ((cp - 0x10000) & 0x3ff);
 		}
 		bytes[n++] = (unsigned char)(cp & 0xff);
 	}
@@ -1239,17 +1204,8 @@ fn_base64decode(struct jn_cx *x, struct jn_v *argv, int argc)
 		v = v << 6 | (unsigned)k;
 		bits += 6;
 		if (bits >= 8) {
-			unsigned char c = (unsigned char)(v >> (bits - 8));
-			char u[2];
-
 			bits -= 8;
-			if (c < 0x80) {
-				u[0] = (char)c;
-				aslp_buf_put(&b, u, 1);
-			} else {
-				u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f));
-				aslp_buf_put(&b, u, 2);
-			}
+			aslp_utf8_put(&b, v >> bits & 0xff);	/* a byte is U+0000..U+00FF */
 		}
 	}
 	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
@@ -1329,7 +1285,7 @@ decode_url(struct jn_cx *x, struct jn_v *argv, int argc, const char *reserved, c
 			aslp_buf_put(&b, s + i, 1);
 			continue;
 		}
-		if (i + 2 >= len + 0 || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0)
+		if (i + 2 >= len || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0)
 			goto bad;
 		c = hex(s[i + 1]) * 16 + hex(s[i + 2]);
 		need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
@@ -1340,7 +1296,7 @@ decode_url(struct jn_cx *x, struct jn_v *argv, int argc, const char *reserved, c
 		for (k = 1; k < need; k++) {
 			size_t j = i + 3 * (size_t)k;
 
-			if (j + 2 >= len + 0 || s[j] != '%' || hex(s[j + 1]) < 0 || hex(s[j + 2]) < 0)
+			if (j + 2 >= len || s[j] != '%' || hex(s[j + 1]) < 0 || hex(s[j + 2]) < 0)
 				goto bad;
 			u[k] = (unsigned char)(hex(s[j + 1]) * 16 + hex(s[j + 2]));
 			if ((u[k] & 0xc0) != 0x80)

@@ -104,6 +104,50 @@ utf8_seq(const unsigned char *s)
 	return 0;
 }
 
+unsigned
+aslp_utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	unsigned c = *s;
+
+	if (c < 0x80) {
+		*p = s + 1;
+		return c;
+	}
+	if (c < 0xe0) {
+		*p = s + 2;
+		return ((c & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if (c < 0xf0) {
+		*p = s + 3;
+		return ((c & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	}
+	*p = s + 4;
+	return ((c & 0x07) << 18) | ((s[1] & 0x3f) << 12) |
+	       ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+}
+
+void
+aslp_utf8_put(struct aslp_buf *b, unsigned c)
+{
+	char out[4];
+	size_t k;
+
+	if (c < 0x80) {
+		out[0] = (char)c, k = 1;
+	} else if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6), out[1] = (char)(0x80 | (c & 0x3f)), k = 2;
+	} else if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12), out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f)), k = 3;
+	} else {
+		out[0] = (char)(0xf0 | c >> 18), out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+		out[2] = (char)(0x80 | (c >> 6 & 0x3f)), out[3] = (char)(0x80 | (c & 0x3f));
+		k = 4;
+	}
+	aslp_buf_put(b, out, k);
+}
+
 bool
 aslp_utf8_valid(const char *s)
 {
