@@ -58,12 +58,12 @@ COMPILER_SRC = compiler/main.c compiler/util.c compiler/diag.c compiler/jsonloc.
 	compiler/load.c compiler/path.c compiler/parse.c compiler/check.c \
 	compiler/lower.c compiler/emit_c.c compiler/cc.c compiler/intrinsic.c \
 	compiler/yaml.c compiler/tcc.c compiler/emit_llvm.c compiler/graph.c \
-	compiler/jsonata.c
+	compiler/jsonata.c compiler/jnlower.c
 RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c \
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
 	runtime/fanout.c runtime/itemio.c runtime/history.c runtime/teststate.c \
-	runtime/execute.c runtime/jsonata.c \
+	runtime/execute.c runtime/jsonata.c runtime/jneval.c \
 	runtime/main.c
 
 COMPILER_OBJ = $(COMPILER_SRC:%.c=$(BUILD)/%.o)
@@ -160,6 +160,12 @@ $(BUILD)/test_jsonata: tests/unit/test_jsonata.c $(BUILD)/compiler/jsonata.o $(B
 $(BUILD)/test_jnlib: tests/unit/test_jnlib.c $(RUNTIME_OBJ)
 	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
+# The JSONata evaluator: expressions parsed and lowered as aslc does, run on
+# data, against the reference's results (tests/jsonata/eval.*).
+$(BUILD)/test_jneval: tests/unit/test_jneval.c $(BUILD)/compiler/jsonata.o \
+		$(BUILD)/compiler/jnlower.o $(BUILD)/compiler/util.o $(RUNTIME_OBJ)
+	$(CC) $(ASLC_CFLAGS) -Icompiler -Iruntime $(CFLAGS) -o $@ $^ $(JANSSON_LIBS)
+
 $(BUILD)/test_jackson: tests/unit/test_jackson.c $(RUNTIME_OBJ)
 	$(CC) $(ASLC_CFLAGS) -Iruntime $(CFLAGS) -o $@ $< $(RUNTIME_OBJ) $(JANSSON_LIBS)
 
@@ -177,7 +183,7 @@ demo: deps-check
 
 test: deps-check
 	@$(MAKE) --no-print-directory all $(BUILD)/jsoneq $(BUILD)/test_runtime $(BUILD)/test_jackson \
-		$(BUILD)/test_jsonata $(BUILD)/test_jnlib
+		$(BUILD)/test_jsonata $(BUILD)/test_jnlib $(BUILD)/test_jneval
 	BUILD=$(BUILD) VALGRIND=$(VALGRIND) SAN_FLAGS="$(SAN_FLAGS)" tests/runtests
 
 check: test

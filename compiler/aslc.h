@@ -304,6 +304,20 @@ struct icall {
 	int id;			/* emit_c */
 };
 
+/*
+** A JSONata expression as the runtime's tables (asl_jexpr): nodes that
+** refer to each other by index, and the lists they use (jnlower.c).
+*/
+struct jexpr {
+	const char *text;	/* between {% and %} */
+	asl_jnode *nodes;
+	int nnode;
+	int *lists;
+	int nlist;
+	int root;
+	int id;			/* emit_c */
+};
+
 /* A payload template node: see asl_tnode in include/aslrt.h. */
 enum tnode_kind {
 #define TNODE(x) TNODE_##x,
@@ -317,6 +331,7 @@ struct tnode {
 	int konst;		/* CONST */
 	struct path *path;	/* PATH */
 	struct icall *call;	/* CALL */
+	struct jexpr *jx;	/* JSONATA; field: "Output/result" */
 };
 struct template {
 	struct tnode *nodes;
@@ -627,6 +642,17 @@ struct path *path_parse_arg(struct program *prog, const char *text,
 */
 struct icall *intrinsic_parse(struct program *prog, const char *text,
 			      struct loc loc, const char **err);
+
+/* ---- jnlower.c ---- */
+
+struct jn_node;
+/*
+** The tables of the expression text (between {% and %}) whose tree is
+** root; constants go to prog. NULL with *why set if the tree uses what
+** aslc does not evaluate yet.
+*/
+struct jexpr *jexpr_lower(struct program *prog, const struct jn_node *root, const char *text,
+			  const char **why);
 
 /* ---- parse.c ---- */
 

@@ -179,8 +179,63 @@ enum asl_tnode_kind {
 	ASL_T_ARRAY,		/* n elements follow */
 	ASL_T_CONST,		/* konst */
 	ASL_T_PATH,		/* path, evaluated against the template input */
-	ASL_T_CALL		/* call, an intrinsic function of that input */
+	ASL_T_CALL,		/* call, an intrinsic function of that input */
+	ASL_T_JSONATA		/* jsonata, a JSONata expression ("{% ... %}") */
 };
+/*
+** A JSONata expression, parsed by aslc into a tree whose nodes are the
+** reference implementation's (jsonata 2.0.6): the runtime evaluates the
+** tree, never the text. Nodes refer to each other by index into the
+** expression's nodes; lists (steps, arguments...) are runs of indexes in
+** its lists. See docs/jsonata.md.
+*/
+enum asl_jn_type {
+	ASL_JN_PATH, ASL_JN_BINARY, ASL_JN_UNARY, ASL_JN_NAME, ASL_JN_STRING,
+	ASL_JN_NUMBER, ASL_JN_VALUE, ASL_JN_WILDCARD, ASL_JN_DESCENDANT,
+	ASL_JN_PARENT, ASL_JN_VARIABLE, ASL_JN_REGEX, ASL_JN_FUNCTION,
+	ASL_JN_PARTIAL, ASL_JN_LAMBDA, ASL_JN_CONDITION, ASL_JN_TRANSFORM,
+	ASL_JN_BLOCK, ASL_JN_BIND, ASL_JN_APPLY, ASL_JN_SORT, ASL_JN_FILTER,
+	ASL_JN_INDEX, ASL_JN_OPERATOR, ASL_JN_END, ASL_JN_TERM
+};
+/* asl_jnode.flags */
+#define ASL_JN_KEEP_ARRAY 1		/* a step or value followed by [] */
+#define ASL_JN_KEEP_SINGLETON 2		/* a path with a step that has [] */
+#define ASL_JN_CONSARRAY 4		/* an array constructor */
+#define ASL_JN_THUNK 8			/* a lambda made for a tail call */
+#define ASL_JN_DESCENDING 16		/* a sort term: > */
+#define ASL_JN_HAS_GROUP 32		/* group: the {...} of a step */
+typedef struct asl_jnode {
+	int type;		/* enum asl_jn_type */
+	int flags;
+	int position;		/* the reference's, for errors */
+	/*
+	** Children (-1: none): binary, bind and apply: lhs, rhs; unary -,
+	** filter and term: x; condition: lhs ? rhs : x; function and
+	** partial: x (the procedure); lambda: x (the body); transform:
+	** lhs | rhs, x |.
+	*/
+	int lhs, rhs, x;
+	/*
+	** list: a path's steps, an array constructor's or block's
+	** expressions, arguments, a lambda's parameters, a sort's terms, an
+	** object constructor's or group's key and value pairs (2n entries).
+	*/
+	int list, nlist;
+	int stages, nstages;	/* a step's filters */
+	int pred, npred;	/* another node's predicate filters */
+	int group, ngroup;	/* a step's {...}: key and value pairs */
+	int konst;		/* string, number, value: the constant; -1 */
+	const char *str;	/* name, variable, operator; a regex's pattern;
+				   a lambda's signature */
+	const char *flags2;	/* a regex's flags */
+} asl_jnode;
+typedef struct asl_jexpr {
+	const char *text;	/* as written, between {% and %} */
+	const asl_jnode *nodes;
+	const int *lists;
+	int root;
+} asl_jexpr;
+
 typedef struct asl_tnode {
 	int kind;		/* enum asl_tnode_kind */
 	const char *key;	/* member name in the enclosing object, or NULL */
@@ -189,6 +244,8 @@ typedef struct asl_tnode {
 	int konst;		/* CONST */
 	const asl_path *path;	/* PATH */
 	const asl_intrinsic *call;	/* CALL */
+	const struct asl_jexpr *jsonata;	/* JSONATA; field: where it is, as
+						   causes name it ("Output/result") */
 } asl_tnode;
 
 typedef struct asl_template {

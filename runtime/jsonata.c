@@ -45,7 +45,7 @@
 static struct jn_v
 undefined(void)
 {
-	struct jn_v v = { NULL, false };
+	struct jn_v v = { 0 };
 
 	return v;
 }
@@ -53,16 +53,19 @@ undefined(void)
 static struct jn_v
 value(json_t *j)
 {
-	struct jn_v v = { j, false };
+	struct jn_v v = { 0 };
 
+	v.j = j;
 	return v;
 }
 
 static struct jn_v
 sequence(json_t *j)
 {
-	struct jn_v v = { j, true };
+	struct jn_v v = { 0 };
 
+	v.j = j;
+	v.seq = true;
 	return v;
 }
 
@@ -70,8 +73,7 @@ sequence(json_t *j)
 static struct jn_v
 keep(struct jn_v v)
 {
-	json_incref(v.j);
-	return v;
+	return aslp_jn_ref(v);
 }
 
 /* Fail with code and the message, formatted. */
@@ -413,15 +415,20 @@ static struct jn_v
 fn_string(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	char *s;
-	json_t *r;
+	json_t *r, *a;
 
+	if (argc > 0 && argv[0].fn)
+		return value(json_string("\"\""));	/* JSON.stringify's replacer makes it '' */
 	if (!DEF(0))
 		return undefined();
-	if (json_is_string(argv[0].j))
-		return value(json_incref(argv[0].j));
-	if (json_is_number(argv[0].j) && !isfinite(NUM(0)))
+	a = argv[0].j;
+	if (argv[0].outer && json_array_size(a) > 0)
+		a = json_array_get(a, 0);
+	if (json_is_string(a))
+		return value(json_incref(a));
+	if (json_is_number(a) && !isfinite(num(a)))
 		return fail(x, "D3001", "Attempting to invoke string function on Infinity or NaN");
-	s = aslp_jn_stringify(argv[0].j, DEF(1) && json_is_true(argv[1].j));
+	s = aslp_jn_stringify(a, DEF(1) && json_is_true(argv[1].j));
 	r = s ? json_string(s) : NULL;
 	free(s);
 	return value(r);
@@ -847,6 +854,8 @@ static struct jn_v
 fn_boolean(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	(void)x;
+	if (argc > 0 && argv[0].fn)
+		return value(json_false());
 	return DEF(0) ? value(json_boolean(truthy(argv[0].j))) : undefined();
 }
 
@@ -854,6 +863,8 @@ static struct jn_v
 fn_not(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	(void)x;
+	if (argc > 0 && argv[0].fn)
+		return value(json_true());
 	return DEF(0) ? value(json_boolean(!truthy(argv[0].j))) : undefined();
 }
 
@@ -861,7 +872,7 @@ static struct jn_v
 fn_exists(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	(void)x;
-	return value(json_boolean(DEF(0)));
+	return value(json_boolean(DEF(0) || (argc > 0 && argv[0].fn)));
 }
 
 static struct jn_v
@@ -874,6 +885,8 @@ fn_type(struct jn_cx *x, struct jn_v *argv, int argc)
 	};
 
 	(void)x;
+	if (argc > 0 && argv[0].fn)
+		return value(json_string("function"));
 	return DEF(0) ? value(json_string(names[json_typeof(argv[0].j)])) : undefined();
 }
 
@@ -1688,7 +1701,7 @@ static void
 release(struct jn_v *v, int n)
 {
 	while (n-- > 0)
-		json_decref(v[n].j);
+		aslp_jn_unref(v[n]);
 }
 
 /* Is v (of type symbol t) fit for an array of sub? As the reference checks. */
@@ -1719,21 +1732,19 @@ plural(char c)
 	}
 }
 
-struct jn_v
-aslp_jn_call(const struct jn_builtin *b, const struct jn_v *argv, int argc, struct jn_v context,
-	     struct jn_err *err)
+int
+aslp_jn_validate(const char *sig_text, const char *name, const struct jn_v *argv, int argc,
+		 struct jn_v context, struct jn_v *args, struct jn_err *err)
 {
 	struct param p[16];
-	struct jn_v args[16], r;
-	int np = parse_params(b->signature, p, 16), len[16], i, k, at = 0, n = 0;
+	int np = parse_params(sig_text, p, 16), len[16], i, k, at = 0, n = 0;
 	char sig[17];
-	struct jn_cx x = { err, b->name };
+	struct jn_cx x = { err, name, NULL, { 0 } };
 
-	memset(err, 0, sizeof *err);
 	if (argc > 16)
 		argc = 16;
 	for (i = 0; i < argc; i++)
-		sig[i] = symbol(argv[i].j);
+		sig[i] = argv[i].fn ? 'f' : symbol(argv[i].j);
 	sig[argc] = '\0';
 	if (match_params(p, np, 0, sig, 0, true, len) < 0) {
 		/* Where it went wrong: the longest run of parameters that matches. */
@@ -1746,18 +1757,20 @@ aslp_jn_call(const struct jn_builtin *b, const struct jn_v *argv, int argc, stru
 				break;
 			good = e;
 		}
-		return fail(&x, "T0410", "Argument %d of function \"%s\" does not match function signature",
-			    good + 1, b->name);
+		fail(&x, "T0410", "Argument %d of function \"%s\" does not match function signature",
+		     good + 1, name);
+		return -1;
 	}
 	for (k = 0; k < np; k++) {
 		if (len[k] == 0) {
 			if (p[k].context) {
-				char c = symbol(context.j);
+				char c = context.fn ? 'f' : symbol(context.j);
 
 				if (!strchr(p[k].types, c)) {
 					release(args, n);
-					return fail(&x, "T0411", "Context value is not a compatible type with argument %d of function \"%s\"",
-						    at + 1, b->name);
+					fail(&x, "T0411", "Context value is not a compatible type with argument %d of function \"%s\"",
+					     at + 1, name);
+					return -1;
 				}
 				args[n++] = keep(context);
 			} else {
@@ -1779,20 +1792,128 @@ aslp_jn_call(const struct jn_builtin *b, const struct jn_v *argv, int argc, stru
 			}
 			if (p[k].subtype && !array_of(a.j, sig[at], p[k].subtype)) {
 				release(args, n);
-				return fail(&x, "T0412", "Argument %d of function \"%s\" must be an array of \"%s\"",
-					    at + 1, b->name, plural(p[k].subtype));
+				fail(&x, "T0412", "Argument %d of function \"%s\" must be an array of \"%s\"",
+				     at + 1, name, plural(p[k].subtype));
+				return -1;
 			}
 			if (sig[at] != 'a') {	/* a value where an array goes: [value] */
-				a.j = json_array();
-				a.seq = false;
-				json_array_append(a.j, argv[at].j);
+				a = value(json_array());
+				if (!a.j || json_array_append(a.j, argv[at].j)) {
+					json_decref(a.j);
+					release(args, n);
+					fail(&x, "U1000", "out of memory");
+					return -1;
+				}
 				args[n++] = a;
 			} else {
 				args[n++] = keep(a);
 			}
 		}
 	}
+	return n;
+}
+
+int
+aslp_jn_arity(const struct jn_builtin *b)
+{
+	struct param p[16];
+
+	/* string(arg, prettify = false): a default leaves it out of length. */
+	if (strcmp(b->name, "string") == 0)
+		return 1;
+	return parse_params(b->signature, p, 16);
+}
+
+struct jn_v
+aslp_jn_call(const struct jn_builtin *b, const struct jn_v *argv, int argc, struct jn_v context,
+	     struct jn_err *err)
+{
+	struct jn_v args[16], r;
+	struct jn_cx x = { err, b->name, NULL, { 0 } };
+	int n;
+
+	memset(err, 0, sizeof *err);
+	if ((n = aslp_jn_validate(b->signature, b->name, argv, argc, context, args, err)) < 0)
+		return undefined();
 	r = b->fn(&x, args, n);
 	release(args, n);
 	return r;
+}
+
+/* ---- for the evaluator ---- */
+
+bool
+aslp_jn_truthy(struct jn_v v)
+{
+	return v.j && truthy(v.j);
+}
+
+json_t *
+aslp_jn_number(double d)
+{
+	return number(d);
+}
+
+json_t *
+aslp_jn_string(const json_t *v, struct jn_err *err)
+{
+	struct jn_cx x = { err, "string", NULL, { 0 } };
+	struct jn_v a = value((json_t *)v), r;
+
+	r = fn_string(&x, &a, 1);
+	return r.j;
+}
+
+const char **
+aslp_jn_keys(const json_t *o, size_t *n)
+{
+	struct key *k = js_keys(o, n);
+	const char **names;
+	size_t i;
+
+	if (!k)
+		return NULL;
+	names = malloc(sizeof *names * (*n + 1));
+	for (i = 0; names && i < *n; i++)
+		names[i] = k[i].k;
+	free(k);
+	return names;
+}
+
+bool
+aslp_jn_equal(const json_t *a, const json_t *b)
+{
+	const char *name;
+	json_t *m;
+	size_t i;
+
+	if (a == b)
+		return true;
+	if (!a || !b)
+		return false;
+	if (json_is_number(a) && json_is_number(b))
+		return num(a) == num(b);
+	if (json_typeof(a) != json_typeof(b))
+		return false;
+	switch (json_typeof(a)) {
+	case JSON_STRING:
+		return json_string_length(a) == json_string_length(b) &&
+		       memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
+	case JSON_ARRAY:
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (i = 0; i < json_array_size(a); i++)
+			if (!aslp_jn_equal(json_array_get(a, i), json_array_get(b, i)))
+				return false;
+		return true;
+	case JSON_OBJECT:
+		if (json_object_size(a) != json_object_size(b))
+			return false;
+		json_object_foreach((json_t *)a, name, m)
+			if (!aslp_jn_equal(m, json_object_get(b, name)))
+				return false;
+		return true;
+	default:
+		return true;	/* true, false, null */
+	}
 }

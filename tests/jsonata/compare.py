@@ -28,6 +28,8 @@ def main():
     for i, (e, x, a) in enumerate(zip(exprs, expected, actual)):
         differs = not same(json.loads(x), json.loads(a))
         expr = json.loads(e)
+        if isinstance(expr, dict) and isinstance(expr.get('expr'), str):
+            expr = expr['expr']
         expr = expr if isinstance(expr, str) else e
         if expr in known:
             explained += 1

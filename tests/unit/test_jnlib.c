@@ -28,7 +28,7 @@ main(void)
 		json_error_t je;
 		json_t *in = json_loadb(line, (size_t)n, 0, &je), *args, *out;
 		const struct jn_builtin *b;
-		struct jn_v argv[16], r, none = { NULL, false };
+		struct jn_v argv[16], r, none = { 0 };
 		struct jn_err err;
 		size_t i, argc;
 		char *text;
@@ -39,6 +39,7 @@ main(void)
 		}
 		args = json_object_get(in, "args");
 		argc = json_array_size(args) < 16 ? json_array_size(args) : 16;
+		memset(argv, 0, sizeof argv);
 		for (i = 0; i < argc; i++) {
 			argv[i].j = json_object_get(json_array_get(args, i), "v");
 			argv[i].seq = false;

@@ -1,0 +1,2257 @@
+/*
+** jneval.c - evaluating JSONata expressions, as jsonata 2.0.6 does.
+**
+** aslc parses every expression when it compiles the workflow and emits its
+** tree as static tables (asl_jexpr); this file walks such a tree. It is a
+** port of the reference's evaluator (jsonata.js: evaluate and the
+** functions it calls), with the same sequence and singleton rules, the
+** same errors and codes, and tail calls run in a loop as there.
+**
+** Values are jansson's with the reference's array flags beside them
+** (struct jn_v). Functions (lambdas, the library's, partial applications)
+** live as long as the evaluation: they and the frames they close over are
+** released when it ends, so recursive definitions, whose frame holds the
+** function that holds the frame, leak nothing. A frame no function closed
+** over is released as soon as its scope ends.
+**
+** What aslc does not do yet is refused when it compiles: the parent
+** operator %, the @ and # bindings, and the transform |...|.
+**
+** The original is (c) Copyright IBM Corp. 2016, 2018, project JSONata,
+** under the MIT License (see jsonata.c).
+*/
+#include "jsonata.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The deepest evaluation: beyond it, "Stack overflow error". */
+#define MAX_DEPTH 1000
+/* The service gives an expression one second. */
+#define TIME_LIMIT_NS 1000000000LL
+
+struct binding {
+	const char *name;
+	struct jn_v v;
+};
+
+struct jn_frame {
+	struct jn_frame *parent;
+	struct binding *b;
+	int n, cap;
+	bool captured;		/* a function closes over it: kept to the end */
+	struct jn_frame *next;	/* in the evaluation's list, once captured */
+};
+
+enum fn_kind { FN_LAMBDA, FN_BUILTIN, FN_PARTIAL_NATIVE, FN_CHAIN };
+
+struct jn_fn {
+	enum fn_kind kind;
+	struct jn_fn *next;	/* the evaluation's functions */
+	/* FN_LAMBDA */
+	int body;		/* node */
+	int *params;		/* variable nodes */
+	int nparams;
+	const char *signature;
+	bool thunk;
+	struct jn_frame *env;
+	struct jn_v input;
+	/* FN_BUILTIN, FN_PARTIAL_NATIVE */
+	const struct jn_builtin *b;
+	struct jn_v *bound;	/* FN_PARTIAL_NATIVE: arguments, holes undefined */
+	bool *hole;
+	int nbound;
+	/* FN_CHAIN: g(f(x)) */
+	struct jn_fn *f, *g;
+};
+
+struct jn_ev {
+	const asl_jexpr *x;
+	json_t *const *kvals;
+	const struct jn_scope *scope;
+	struct jn_err *err;
+	json_t *states;		/* $states, built when first read */
+	struct jn_frame *frames;	/* captured frames */
+	struct jn_fn *fns;
+	int depth;
+	unsigned long steps;
+	int64_t deadline;
+};
+
+static const struct jn_builtin *builtin(const char *name);
+
+/* ---- values ---- */
+
+static struct jn_v
+und(void)
+{
+	struct jn_v v = { 0 };
+
+	return v;
+}
+
+static struct jn_v
+val(json_t *j)
+{
+	struct jn_v v = { 0 };
+
+	v.j = j;
+	return v;
+}
+
+static struct jn_v
+fnval(struct jn_fn *f)
+{
+	struct jn_v v = { 0 };
+
+	v.fn = f;
+	return v;
+}
+
+struct jn_v
+aslp_jn_ref(struct jn_v v)
+{
+	json_incref(v.j);
+	return v;
+}
+
+void
+aslp_jn_unref(struct jn_v v)
+{
+	json_decref(v.j);
+}
+
+#define ref aslp_jn_ref
+#define unref aslp_jn_unref
+
+static bool
+defined(struct jn_v v)
+{
+	return v.j || v.fn;
+}
+
+static bool
+is_array(struct jn_v v)
+{
+	return json_is_array(v.j);
+}
+
+static bool
+is_number(struct jn_v v)
+{
+	return json_is_number(v.j);
+}
+
+static double
+num(const json_t *j)
+{
+	return json_number_value(j);
+}
+
+/* ---- errors ---- */
+
+static bool
+failed(struct jn_ev *E)
+{
+	return E->err->code != NULL;
+}
+
+/* A value as the reference's messages show it: JSON.stringify. */
+static void
+show(char *buf, size_t size, struct jn_v v)
+{
+	char *s;
+
+	if (!defined(v) || v.fn) {
+		snprintf(buf, size, "%s", v.fn ? "{}" : "undefined");
+		return;
+	}
+	s = aslp_jn_stringify(v.j, false);
+	snprintf(buf, size, "%s", s ? s : "?");
+	free(s);
+}
+
+static struct jn_v ASLP_PRINTF(3, 4)
+fail(struct jn_ev *E, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (failed(E))
+		return und();
+	E->err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(E->err->message, sizeof E->err->message, fmt, ap);
+	va_end(ap);
+	return und();
+}
+
+static struct jn_v
+oom(struct jn_ev *E)
+{
+	return fail(E, "U1000", "out of memory");
+}
+
+/* ---- sequences ---- */
+
+/* A growing list of values, each owned. */
+struct vec {
+	struct jn_v *v;
+	size_t n, cap;
+};
+
+static bool
+vpush(struct vec *s, struct jn_v v)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+		struct jn_v *nv = realloc(s->v, cap * sizeof *nv);
+
+		if (!nv) {
+			unref(v);
+			return false;
+		}
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = v;
+	return true;
+}
+
+static void
+vfree(struct vec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		unref(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+static struct jn_v
+new_seq(struct jn_ev *E)
+{
+	struct jn_v v = val(json_array());
+
+	if (!v.j)
+		return oom(E);
+	v.seq = true;
+	return v;
+}
+
+/* Append item (consumed) to array a; functions cannot be stored. */
+static bool
+append_to(struct jn_ev *E, json_t *a, struct jn_v item)
+{
+	if (item.fn) {
+		fail(E, "U1001", "aslc cannot store a function in an array or object");
+		return false;
+	}
+	if (!item.j)
+		return true;
+	if (json_array_append_new(a, item.j)) {
+		oom(E);
+		return false;
+	}
+	return true;
+}
+
+
+/* fn.append(a, b): consumes both. */
+static struct jn_v
+append(struct jn_ev *E, struct jn_v a, struct jn_v b)
+{
+	struct jn_v r;
+
+	if (!defined(a))
+		return b;
+	if (!defined(b))
+		return a;
+	r = val(json_array());
+	if (!r.j)
+		goto out;
+	/* arg1.concat(arg2): a new plain array, an existing sequence's flag lost. */
+	if (is_array(a)) {
+		if (json_array_extend(r.j, a.j))
+			goto out;
+	} else if (!append_to(E, r.j, ref(a))) {
+		goto fail;
+	}
+	if (is_array(b)) {
+		if (json_array_extend(r.j, b.j))
+			goto out;
+	} else if (!append_to(E, r.j, ref(b))) {
+		goto fail;
+	}
+	unref(a);
+	unref(b);
+	return r;
+out:
+	oom(E);
+fail:
+	unref(r);
+	unref(a);
+	unref(b);
+	return und();
+}
+
+/* ---- frames ---- */
+
+static struct jn_frame *
+frame_new(struct jn_ev *E, struct jn_frame *parent)
+{
+	struct jn_frame *f = calloc(1, sizeof *f);
+
+	if (!f)
+		oom(E);
+	else
+		f->parent = parent;
+	return f;
+}
+
+static void
+frame_free(struct jn_frame *f)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		unref(f->b[i].v);
+	free(f->b);
+	free(f);
+}
+
+/* The end of a scope: its frame goes unless a function closed over it. */
+static void
+frame_done(struct jn_frame *f)
+{
+	if (f && !f->captured)
+		frame_free(f);
+}
+
+/* A function closes over f: keep it and its parents to the end. */
+static void
+capture(struct jn_ev *E, struct jn_frame *f)
+{
+	for (; f && !f->captured; f = f->parent) {
+		f->captured = true;
+		f->next = E->frames;
+		E->frames = f;
+	}
+}
+
+/* Bind name to v (consumed) in f. */
+static bool
+bind(struct jn_ev *E, struct jn_frame *f, const char *name, struct jn_v v)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->b[i].name, name) == 0) {
+			unref(f->b[i].v);
+			f->b[i].v = v;
+			return true;
+		}
+	if (f->n == f->cap) {
+		int cap = f->cap ? 2 * f->cap : 4;
+		struct binding *nb = realloc(f->b, cap * sizeof *nb);
+
+		if (!nb) {
+			unref(v);
+			oom(E);
+			return false;
+		}
+		f->b = nb;
+		f->cap = cap;
+	}
+	f->b[f->n].name = name;
+	f->b[f->n++].v = v;
+	return true;
+}
+
+static struct jn_fn *
+fn_new(struct jn_ev *E, enum fn_kind kind)
+{
+	struct jn_fn *f = calloc(1, sizeof *f);
+
+	if (!f) {
+		oom(E);
+		return NULL;
+	}
+	f->kind = kind;
+	f->next = E->fns;
+	E->fns = f;
+	return f;
+}
+
+/* $states: input, result, errorOutput and context, as the state has them. */
+static struct jn_v
+states(struct jn_ev *E)
+{
+	const struct jn_scope *s = E->scope;
+	json_t *o;
+
+	if (E->states)
+		return ref(val(E->states));
+	o = json_object();
+	if (!o)
+		return oom(E);
+	if ((s->input && json_object_set(o, "input", s->input)) ||
+	    (s->result && json_object_set(o, "result", s->result)) ||
+	    (s->error_output && json_object_set(o, "errorOutput", s->error_output))) {
+		json_decref(o);
+		return oom(E);
+	}
+	if (s->ctx) {
+		json_t *c = aslp_context(s->ctx);
+
+		if (!c || json_object_set(o, "context", c)) {
+			json_decref(o);
+			return oom(E);
+		}
+	} else if (s->context && json_object_set(o, "context", s->context)) {
+		json_decref(o);
+		return oom(E);
+	}
+	E->states = o;
+	return ref(val(o));
+}
+
+/* environment.lookup(name): a new reference. */
+static struct jn_v
+lookup_var(struct jn_ev *E, struct jn_frame *env, const char *name)
+{
+	const struct jn_builtin *b;
+	struct jn_fn *f;
+	json_t *v;
+	int i;
+
+	for (; env; env = env->parent)
+		for (i = env->n - 1; i >= 0; i--)
+			if (strcmp(env->b[i].name, name) == 0)
+				return ref(env->b[i].v);
+	if (strcmp(name, "states") == 0)
+		return states(E);
+	if (E->scope->ctx && (v = aslp_variable(E->scope->ctx, name)))
+		return ref(val(v));
+	if (E->scope->vars && (v = json_object_get(E->scope->vars, name)))
+		return ref(val(v));
+	if ((b = builtin(name))) {
+		if (!(f = fn_new(E, FN_BUILTIN)))
+			return und();
+		f->b = b;
+		return fnval(f);
+	}
+	return und();
+}
+
+/* ---- the evaluator ---- */
+
+#define NODE(i) (&E->x->nodes[i])
+#define LIST(n, k) (E->x->lists[(n)->list + (k)])
+
+static struct jn_v evaluate(struct jn_ev *E, int node, struct jn_v input, struct jn_frame *env);
+static struct jn_v apply(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs,
+			 struct jn_v input, struct jn_frame *env);
+static struct jn_v filter(struct jn_ev *E, int pred, struct jn_v input, struct jn_frame *env);
+static struct jn_v group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs,
+			 struct jn_v input, struct jn_frame *env);
+static struct jn_v sort_by(struct jn_ev *E, const asl_jnode *n, struct jn_v input,
+			   struct jn_frame *env);
+
+/* An array's items as a list of new references (a JS quirk: not an array, none). */
+static bool
+items(struct jn_ev *E, struct jn_v v, struct vec *out)
+{
+	size_t i;
+
+	if (!is_array(v))
+		return true;
+	for (i = 0; i < json_array_size(v.j); i++)
+		if (!vpush(out, ref(val(json_array_get(v.j, i))))) {
+			oom(E);
+			return false;
+		}
+	return true;
+}
+
+/* evaluateStep: step over every item of in. */
+static struct jn_v
+eval_step(struct jn_ev *E, int si, struct vec *in, struct jn_frame *env, bool last)
+{
+	const asl_jnode *st = NODE(si);
+	struct vec res = { 0 };
+	struct jn_v r, out;
+	size_t i, k;
+	int s;
+
+	if (st->type == ASL_JN_SORT) {
+		struct jn_v seq = new_seq(E);
+
+		for (i = 0; seq.j && i < in->n; i++)
+			if (!append_to(E, seq.j, ref(in->v[i])))
+				break;
+		if (failed(E)) {
+			unref(seq);
+			return und();
+		}
+		r = sort_by(E, st, seq, env);
+		unref(seq);
+		for (s = 0; s < st->nstages && !failed(E); s++) {
+			struct jn_v f = filter(E, NODE(E->x->lists[st->stages + s])->x, r, env);
+
+			unref(r);
+			r = f;
+		}
+		return r;
+	}
+	for (i = 0; i < in->n; i++) {
+		r = evaluate(E, si, in->v[i], env);
+		for (s = 0; s < st->nstages && !failed(E); s++) {
+			struct jn_v f = filter(E, NODE(E->x->lists[st->stages + s])->x, r, env);
+
+			unref(r);
+			r = f;
+		}
+		if (failed(E)) {
+			unref(r);
+			vfree(&res);
+			return und();
+		}
+		if (defined(r) && !vpush(&res, r)) {
+			vfree(&res);
+			return oom(E);
+		}
+	}
+	if (last && res.n == 1 && is_array(res.v[0]) && !res.v[0].seq) {
+		out = res.v[0];
+		free(res.v);
+		return out;
+	}
+	out = new_seq(E);
+	for (i = 0; out.j && i < res.n; i++) {
+		struct jn_v v = res.v[i];
+
+		if (!is_array(v) || v.cons) {
+			if (!append_to(E, out.j, ref(v)))
+				break;
+		} else {
+			for (k = 0; k < json_array_size(v.j); k++)
+				if (json_array_append(out.j, json_array_get(v.j, k))) {
+					oom(E);
+					break;
+				}
+		}
+	}
+	vfree(&res);
+	if (failed(E)) {
+		unref(out);
+		return und();
+	}
+	return out;
+}
+
+/* evaluatePath */
+static struct jn_v
+eval_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct vec in = { 0 };
+	struct jn_v r = und();
+	int k;
+
+	if (is_array(input) && NODE(LIST(n, 0))->type != ASL_JN_VARIABLE) {
+		if (!items(E, input, &in))
+			goto fail;
+	} else if (!vpush(&in, ref(input))) {
+		oom(E);
+		goto fail;
+	}
+	for (k = 0; k < n->nlist; k++) {
+		int si = LIST(n, k);
+
+		unref(r);
+		if (k == 0 && (NODE(si)->flags & ASL_JN_CONSARRAY)) {
+			struct jn_v seq = new_seq(E);
+			size_t i;
+
+			for (i = 0; seq.j && i < in.n; i++)
+				if (!append_to(E, seq.j, ref(in.v[i])))
+					break;
+			r = failed(E) ? und() : evaluate(E, si, seq, env);
+			unref(seq);
+		} else {
+			r = eval_step(E, si, &in, env, k == n->nlist - 1);
+		}
+		if (failed(E))
+			goto fail;
+		if (!defined(r) || (is_array(r) && json_array_size(r.j) == 0))
+			break;
+		vfree(&in);
+		if (!items(E, r, &in))
+			goto fail;
+	}
+	vfree(&in);
+	if (n->flags & ASL_JN_KEEP_SINGLETON) {
+		if (is_array(r) && r.cons && !r.seq) {
+			struct jn_v s = new_seq(E);
+
+			if (!s.j || !append_to(E, s.j, r)) {
+				unref(s);
+				return und();
+			}
+			r = s;
+		}
+		r.keep = true;
+	}
+	if (n->flags & ASL_JN_HAS_GROUP) {
+		struct jn_v g = group(E, n, n->group, n->ngroup, r, env);
+
+		unref(r);
+		r = g;
+	}
+	return r;
+fail:
+	vfree(&in);
+	unref(r);
+	return und();
+}
+
+static bool
+numeric(struct jn_ev *E, struct jn_v v)
+{
+	if (!is_number(v))
+		return false;
+	if (!isfinite(num(v.j))) {
+		char b[64];
+
+		show(b, sizeof b, v);
+		fail(E, "D1001", "Number out of range: %s", b);
+		return false;
+	}
+	return true;
+}
+
+/* JavaScript's % (fmod) and the rest of the arithmetic. */
+static struct jn_v
+arith(struct jn_ev *E, const char *op, struct jn_v l, struct jn_v r)
+{
+	double a, b, x;
+
+	if (defined(l) && !numeric(E, l)) {
+		if (!failed(E))
+			fail(E, "T2001", "The left side of the \"%s\" operator must evaluate to a number", op);
+		return und();
+	}
+	if (defined(r) && !numeric(E, r)) {
+		if (!failed(E))
+			fail(E, "T2002", "The right side of the \"%s\" operator must evaluate to a number", op);
+		return und();
+	}
+	if (!defined(l) || !defined(r))
+		return und();
+	a = num(l.j);
+	b = num(r.j);
+	switch (op[0]) {
+	case '+': x = a + b; break;
+	case '-': x = a - b; break;
+	case '*': x = a * b; break;
+	case '/': x = a / b; break;
+	default: x = fmod(a, b); break;
+	}
+	if (!isfinite(x)) {
+		/* The result is checked where it is used: keep it for the error. */
+		return fail(E, "D1001", "Number out of range: %s",
+			    isnan(x) ? "null" : "null");
+	}
+	return val(aslp_jn_number(x));
+}
+
+static int
+compare_values(struct jn_ev *E, const char *op, struct jn_v l, struct jn_v r, bool *undef)
+{
+	bool ls = json_is_string(l.j), rs = json_is_string(r.j);
+	bool ln = is_number(l), rn = is_number(r);
+	char b1[256], b2[256];
+
+	*undef = false;
+	if ((defined(l) && !ls && !ln) || (defined(r) && !rs && !rn)) {
+		show(b1, sizeof b1, (defined(l) && !ls && !ln) ? l : r);
+		fail(E, "T2010", "The expressions either side of operator \"%s\" must evaluate to numeric or string values", op);
+		return 0;
+	}
+	if (!defined(l) || !defined(r)) {
+		*undef = true;
+		return 0;
+	}
+	if (ls != rs) {
+		show(b1, sizeof b1, l);
+		show(b2, sizeof b2, r);
+		fail(E, "T2009", "The values %s and %s either side of operator \"%s\" must be of the same data type",
+		     b1, b2, op);
+		return 0;
+	}
+	if (ln)
+		return num(l.j) < num(r.j) ? -1 : num(l.j) > num(r.j);
+	return aslp_string_compare(json_string_value(l.j), json_string_length(l.j),
+				   json_string_value(r.j), json_string_length(r.j));
+}
+
+/* rhs[i] === lhs: scalars by value, arrays and objects by identity. */
+static bool
+strict_equal(const json_t *a, const json_t *b)
+{
+	if (a == b)
+		return true;
+	if (json_is_number(a) && json_is_number(b))
+		return num(a) == num(b);
+	if (json_is_string(a) && json_is_string(b))
+		return aslp_jn_equal(a, b);
+	return false;
+}
+
+static struct jn_v
+eval_binary(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	const char *op = n->str;
+	struct jn_v l, r, res = und();
+	bool undef;
+	int c;
+	size_t i;
+
+	l = evaluate(E, n->lhs, input, env);
+	if (failed(E))
+		return und();
+	if (strcmp(op, "and") == 0 || strcmp(op, "or") == 0) {
+		bool lb = aslp_jn_truthy(l), rb;
+
+		unref(l);
+		if (op[0] == 'a' ? !lb : lb)
+			return val(json_boolean(lb));
+		r = evaluate(E, n->rhs, input, env);
+		rb = aslp_jn_truthy(r);
+		unref(r);
+		return failed(E) ? und() : val(json_boolean(rb));
+	}
+	r = evaluate(E, n->rhs, input, env);
+	if (failed(E)) {
+		unref(l);
+		return und();
+	}
+	switch (op[0]) {
+	case '+': case '-': case '*': case '/': case '%':
+		res = arith(E, op, l, r);
+		break;
+	case '=':
+		res = val(json_boolean(defined(l) && defined(r) && !l.fn && !r.fn &&
+				       aslp_jn_equal(l.j, r.j)));
+		break;
+	case '!':
+		if (op[1] == '=') {
+			res = val(json_boolean(defined(l) && defined(r) &&
+					       !(l.fn || r.fn ? l.fn == r.fn : aslp_jn_equal(l.j, r.j))));
+			break;
+		}
+		break;
+	case '<': case '>':
+		c = compare_values(E, op, l, r, &undef);
+		if (failed(E) || undef)
+			break;
+		res = val(json_boolean(op[0] == '<' ? (op[1] ? c <= 0 : c < 0) :
+				       (op[1] ? c >= 0 : c > 0)));
+		break;
+	case '&': {
+		json_t *ls = NULL, *rs = NULL, *s;
+		struct jn_err *err = E->err;
+
+		if (l.j && !(ls = aslp_jn_string(l.j, err)))
+			goto concat_fail;
+		if (r.j && !(rs = aslp_jn_string(r.j, err)))
+			goto concat_fail;
+		s = json_stringn_nocheck("", 0);
+		if (s && (ls || rs)) {
+			size_t ll = ls ? json_string_length(ls) : 0, rl = rs ? json_string_length(rs) : 0;
+			char *buf = malloc(ll + rl + 1);
+
+			json_decref(s);
+			s = NULL;
+			if (buf) {
+				if (ll)
+					memcpy(buf, json_string_value(ls), ll);
+				if (rl)
+					memcpy(buf + ll, json_string_value(rs), rl);
+				s = json_stringn_nocheck(buf, ll + rl);
+				free(buf);
+			}
+		}
+		if (!s)
+			oom(E);
+		res = val(s);
+concat_fail:
+		if (!failed(E) && ((l.j && !ls) || (r.j && !rs)))
+			oom(E);
+		json_decref(ls);
+		json_decref(rs);
+		break;
+	}
+	case '.': {	/* .. */
+		double a, b;
+		char buf[64];
+
+		if (defined(l) && (!is_number(l) || num(l.j) != floor(num(l.j)))) {
+			fail(E, "T2003", "The left side of the range operator (..) must evaluate to an integer");
+			break;
+		}
+		if (defined(r) && (!is_number(r) || num(r.j) != floor(num(r.j)))) {
+			fail(E, "T2004", "The right side of the range operator (..) must evaluate to an integer");
+			break;
+		}
+		if (!defined(l) || !defined(r))
+			break;
+		a = num(l.j);
+		b = num(r.j);
+		if (a > b)
+			break;
+		if (b - a + 1 > 1e7) {
+			snprintf(buf, sizeof buf, "%.17g", b - a + 1);
+			fail(E, "D2014", "The size of the sequence allocated by the range operator (..) must not exceed 1e6.  Attempted to allocate %s.", buf);
+			break;
+		}
+		res = new_seq(E);
+		for (; res.j && a <= b; a++)
+			if (json_array_append_new(res.j, aslp_jn_number(a))) {
+				unref(res);
+				res = oom(E);
+			}
+		break;
+	}
+	case 'i':	/* in */
+		if (!defined(l) || !defined(r) || l.fn) {
+			res = val(json_false());
+			break;
+		}
+		if (!is_array(r)) {
+			res = val(json_boolean(!r.fn && strict_equal(r.j, l.j)));
+			break;
+		}
+		for (i = 0; i < json_array_size(r.j); i++)
+			if (strict_equal(json_array_get(r.j, i), l.j))
+				break;
+		res = val(json_boolean(i < json_array_size(r.j)));
+		break;
+	}
+	unref(l);
+	unref(r);
+	return res;
+}
+
+static struct jn_v
+eval_unary(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct jn_v r, v;
+	int k;
+
+	switch (n->str[0]) {
+	case '-':
+		r = evaluate(E, n->x, input, env);
+		if (!defined(r) || failed(E))
+			return r;
+		if (numeric(E, r)) {
+			v = val(aslp_jn_number(-num(r.j)));
+			unref(r);
+			return v;
+		}
+		if (!failed(E)) {
+			char b[256];
+
+			show(b, sizeof b, r);
+			fail(E, "D1002", "Cannot negate a non-numeric value: %s", b);
+		}
+		unref(r);
+		return und();
+	case '[':
+		r = val(json_array());
+		if (!r.j)
+			return oom(E);
+		for (k = 0; k < n->nlist; k++) {
+			int item = LIST(n, k);
+			const asl_jnode *in = NODE(item);
+
+			v = evaluate(E, item, input, env);
+			if (failed(E)) {
+				unref(r);
+				return und();
+			}
+			if (!defined(v))
+				continue;
+			if (in->type == ASL_JN_UNARY && in->str[0] == '[') {
+				if (!append_to(E, r.j, v)) {
+					unref(r);
+					return und();
+				}
+			} else {
+				r = append(E, r, v);
+				if (failed(E))
+					return und();
+			}
+		}
+		r.seq = false;
+		if (n->flags & ASL_JN_CONSARRAY)
+			r.cons = true;
+		return r;
+	default:	/* { */
+		return group(E, n, n->list, n->nlist, input, env);
+	}
+}
+
+/* evaluateGroupExpression: the pairs key, value, key, value... at lists[pairs]. */
+static struct jn_v
+group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs, struct jn_v input,
+      struct jn_frame *env)
+{
+	struct grp {
+		json_t *key;
+		struct jn_v data;
+		int pair;
+	} *g = NULL;
+	size_t ng = 0, cap = 0, i, j;
+	struct vec in = { 0 };
+	struct jn_v result = und();
+	int p;
+
+	(void)n;
+	if (is_array(input)) {
+		if (!items(E, input, &in))
+			goto out;
+	} else if (!vpush(&in, ref(input))) {
+		oom(E);
+		goto out;
+	}
+	if (in.n == 0 && !vpush(&in, und())) {
+		oom(E);
+		goto out;
+	}
+	for (i = 0; i < in.n; i++) {
+		for (p = 0; p < npairs / 2; p++) {
+			struct jn_v key = evaluate(E, E->x->lists[pairs + 2 * p], in.v[i], env);
+
+			if (failed(E))
+				goto out;
+			if (defined(key) && !json_is_string(key.j)) {
+				char b[256];
+
+				show(b, sizeof b, key);
+				unref(key);
+				fail(E, "T1003", "Key in object structure must evaluate to a string; got: %s", b);
+				goto out;
+			}
+			if (!defined(key))
+				continue;
+			for (j = 0; j < ng; j++)
+				if (aslp_jn_equal(g[j].key, key.j))
+					break;
+			if (j < ng) {
+				if (g[j].pair != p) {
+					char b[256];
+
+					show(b, sizeof b, key);
+					unref(key);
+					fail(E, "D1009", "Multiple key definitions evaluate to same key: %s", b);
+					goto out;
+				}
+				unref(key);
+				g[j].data = append(E, g[j].data, ref(in.v[i]));
+				if (failed(E))
+					goto out;
+				continue;
+			}
+			if (ng == cap) {
+				size_t nc = cap ? 2 * cap : 4;
+				struct grp *ngp = realloc(g, nc * sizeof *ngp);
+
+				if (!ngp) {
+					unref(key);
+					oom(E);
+					goto out;
+				}
+				g = ngp;
+				cap = nc;
+			}
+			g[ng].key = key.j;
+			g[ng].data = ref(in.v[i]);
+			g[ng].pair = p;
+			ng++;
+		}
+	}
+	result = val(json_object());
+	if (!result.j) {
+		oom(E);
+		goto out;
+	}
+	for (j = 0; j < ng; j++) {
+		struct jn_v v = evaluate(E, E->x->lists[pairs + 2 * g[j].pair + 1], g[j].data, env);
+
+		if (failed(E))
+			goto out;
+		if (v.fn) {
+			fail(E, "U1001", "aslc cannot store a function in an array or object");
+			goto out;
+		}
+		if (v.j && json_object_set_new(result.j, json_string_value(g[j].key), v.j)) {
+			oom(E);
+			goto out;
+		}
+	}
+out:
+	for (j = 0; j < ng; j++) {
+		json_decref(g[j].key);
+		unref(g[j].data);
+	}
+	free(g);
+	vfree(&in);
+	if (failed(E)) {
+		unref(result);
+		return und();
+	}
+	return result;
+}
+
+static bool
+array_of_numbers(const json_t *a)
+{
+	size_t i;
+
+	if (!json_is_array(a))
+		return false;
+	for (i = 0; i < json_array_size(a); i++)
+		if (!json_is_number(json_array_get(a, i)))
+			return false;
+	return true;
+}
+
+/* evaluateFilter */
+static struct jn_v
+filter(struct jn_ev *E, int pi, struct jn_v input, struct jn_frame *env)
+{
+	const asl_jnode *pred = NODE(pi);
+	struct jn_v results = new_seq(E);
+	struct vec in = { 0 };
+	size_t i, k;
+
+	if (!results.j)
+		return und();
+	if (is_array(input)) {
+		if (!items(E, input, &in))
+			goto fail;
+	} else if (!vpush(&in, ref(input))) {
+		oom(E);
+		goto fail;
+	}
+	if (pred->type == ASL_JN_NUMBER) {
+		double d = floor(num(E->kvals[pred->konst]));
+		struct jn_v item;
+
+		if (d < 0)
+			d += (double)in.n;
+		if (d >= 0 && d < (double)in.n && defined(item = in.v[(size_t)d])) {
+			if (is_array(item)) {
+				unref(results);
+				results = ref(item);
+			} else if (!append_to(E, results.j, ref(item))) {
+				goto fail;
+			}
+		}
+		vfree(&in);
+		return results;
+	}
+	for (i = 0; i < in.n; i++) {
+		struct jn_v item = in.v[i], res = evaluate(E, pi, item, env);
+		bool take = false;
+
+		if (failed(E))
+			goto fail;
+		if (is_number(res) || array_of_numbers(res.j)) {
+			size_t cnt = is_number(res) ? 1 : json_array_size(res.j);
+
+			for (k = 0; k < cnt; k++) {
+				const json_t *e = is_number(res) ? res.j : json_array_get(res.j, k);
+				double d;
+
+				if (!isfinite(num(e))) {
+					unref(res);
+					fail(E, "D1001", "Number out of range: null");
+					goto fail;
+				}
+				d = floor(num(e));
+				if (d < 0)
+					d += (double)in.n;
+				if (d == (double)i && defined(item) &&
+				    !append_to(E, results.j, ref(item))) {
+					unref(res);
+					goto fail;
+				}
+			}
+		} else {
+			take = aslp_jn_truthy(res);
+		}
+		unref(res);
+		if (take && defined(item) && !append_to(E, results.j, ref(item)))
+			goto fail;
+	}
+	vfree(&in);
+	return results;
+fail:
+	vfree(&in);
+	unref(results);
+	return und();
+}
+
+/* ---- functions ---- */
+
+static int
+arity(struct jn_fn *f)
+{
+	switch (f->kind) {
+	case FN_LAMBDA:
+		return f->nparams;
+	case FN_BUILTIN:
+		return aslp_jn_arity(f->b);
+	case FN_PARTIAL_NATIVE: {
+		int i, n = 0;
+
+		for (i = 0; i < f->nbound; i++)
+			n += f->hole[i];
+		return n;
+	}
+	default:
+		return 1;
+	}
+}
+
+static struct jn_v
+eval_lambda(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct jn_fn *f = fn_new(E, FN_LAMBDA);
+	int k;
+
+	if (!f)
+		return und();
+	f->body = n->x;
+	f->nparams = n->nlist;
+	f->params = malloc(sizeof *f->params * (n->nlist + 1));
+	if (!f->params)
+		return oom(E);
+	for (k = 0; k < n->nlist; k++)
+		f->params[k] = LIST(n, k);
+	f->signature = n->str;
+	f->thunk = (n->flags & ASL_JN_THUNK) != 0;
+	f->env = env;
+	capture(E, env);
+	f->input = ref(input);
+	return fnval(f);
+}
+
+/* The value a tail-call thunk's body (a function call) stands for, applied. */
+static struct jn_v
+apply_inner(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs, struct jn_v input,
+	    struct jn_frame *env)
+{
+	struct jn_v validated[16], r = und();
+	struct jn_fn *f = proc.fn;
+	int n = nargs, k;
+
+	if (!f) {
+		return fail(E, "T1006", "Attempted to invoke a non-function");
+	}
+	if (nargs > 16)
+		nargs = n = 16;
+	if (f->kind == FN_BUILTIN || (f->kind == FN_LAMBDA && f->signature)) {
+		n = aslp_jn_validate(f->kind == FN_BUILTIN ? f->b->signature : f->signature,
+				     f->kind == FN_BUILTIN ? f->b->name : "lambda",
+				     args, nargs, input, validated, E->err);
+		if (n < 0)
+			return und();
+	} else {
+		for (k = 0; k < nargs; k++)
+			validated[k] = ref(args[k]);
+	}
+	switch (f->kind) {
+	case FN_LAMBDA: {
+		struct jn_frame *fr = frame_new(E, f->env);
+
+		if (!fr)
+			break;
+		for (k = 0; k < f->nparams; k++)
+			if (!bind(E, fr, NODE(f->params[k])->str, k < n ? ref(validated[k]) : und()))
+				break;
+		if (!failed(E))
+			r = evaluate(E, f->body, f->input, fr);
+		frame_done(fr);
+		break;
+	}
+	case FN_BUILTIN: {
+		struct jn_cx x = { E->err, f->b->name, E, input };
+
+		r = f->b->fn(&x, validated, n);
+		break;
+	}
+	case FN_PARTIAL_NATIVE: {
+		struct jn_v all[16];
+		int a = 0, i;
+
+		for (i = 0; i < f->nbound && i < 16; i++)
+			all[i] = f->hole[i] ? (a < n ? validated[a++] : und()) : f->bound[i];
+		r = apply_inner(E, fnval(f->g ? f->g : NULL), all, i, input, env);
+		break;
+	}
+	case FN_CHAIN: {
+		struct jn_v mid = apply(E, fnval(f->f), validated, n, input, env);
+
+		if (!failed(E))
+			r = apply(E, fnval(f->g), &mid, 1, input, env);
+		unref(mid);
+		break;
+	}
+	}
+	for (k = 0; k < n; k++)
+		unref(validated[k]);
+	return r;
+}
+
+static struct jn_v
+eval_call_args(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env,
+	       struct jn_v *args, int *nargs)
+{
+	int k;
+
+	for (k = 0; k < n->nlist && *nargs < 16; k++) {
+		args[*nargs] = evaluate(E, LIST(n, k), input, env);
+		(*nargs)++;
+		if (failed(E))
+			return und();
+	}
+	return und();
+}
+
+/* apply, with the reference's trampoline for tail calls. */
+static struct jn_v
+apply(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs, struct jn_v input,
+      struct jn_frame *env)
+{
+	struct jn_v r = apply_inner(E, proc, args, nargs, input, env);
+
+	while (!failed(E) && r.fn && r.fn->kind == FN_LAMBDA && r.fn->thunk) {
+		struct jn_fn *t = r.fn;
+		const asl_jnode *call = NODE(t->body);
+		struct jn_frame *tenv = t->env;
+		struct jn_v next, targs[16];
+		int tn = 0, k;
+
+		/* A thunk's body is a function call: evaluate it in the thunk's frame. */
+		next = evaluate(E, call->x, t->input, tenv);
+		if (!failed(E))
+			eval_call_args(E, call, t->input, tenv, targs, &tn);
+		if (!failed(E))
+			r = apply_inner(E, next, targs, tn, input, env);
+		else
+			r = und();
+		for (k = 0; k < tn; k++)
+			unref(targs[k]);
+		unref(next);
+	}
+	return r;
+}
+
+static struct jn_v
+eval_function(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env,
+	      const struct jn_v *applyto)
+{
+	struct jn_v proc, args[16], r = und();
+	int nargs = 0, k;
+	const asl_jnode *pn = NODE(n->x);
+
+	proc = evaluate(E, n->x, input, env);
+	if (failed(E))
+		return und();
+	if (!defined(proc) && pn->type == ASL_JN_PATH) {
+		struct jn_v v = lookup_var(E, env, NODE(E->x->lists[pn->list])->str ?
+					   NODE(E->x->lists[pn->list])->str : "");
+
+		if (defined(v)) {
+			unref(v);
+			return fail(E, "T1005", "Attempted to invoke a non-function. Did you mean $%s?",
+				    NODE(E->x->lists[pn->list])->str);
+		}
+	}
+	if (applyto)
+		args[nargs++] = ref(*applyto);
+	eval_call_args(E, n, input, env, args, &nargs);
+	if (!failed(E))
+		r = apply(E, proc, args, nargs, input, env);
+	for (k = 0; k < nargs; k++)
+		unref(args[k]);
+	unref(proc);
+	return r;
+}
+
+static struct jn_v
+eval_partial(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct jn_v proc, args[16];
+	bool hole[16];
+	int nargs = 0, k;
+	struct jn_fn *f = NULL;
+
+	for (k = 0; k < n->nlist && k < 16; k++) {
+		const asl_jnode *a = NODE(LIST(n, k));
+
+		hole[k] = a->type == ASL_JN_OPERATOR;
+		args[k] = hole[k] ? und() : evaluate(E, LIST(n, k), input, env);
+		nargs++;
+		if (failed(E))
+			goto out;
+	}
+	proc = evaluate(E, n->x, input, env);
+	if (failed(E))
+		goto out;
+	if (!proc.fn) {
+		const asl_jnode *pn = NODE(n->x);
+		const char *name = pn->type == ASL_JN_PATH ? NODE(E->x->lists[pn->list])->str :
+			pn->str;
+		struct jn_v v = pn->type == ASL_JN_PATH && !defined(proc) && name ?
+			lookup_var(E, env, name) : und();
+
+		unref(proc);
+		if (defined(v)) {
+			unref(v);
+			fail(E, "T1007", "Attempted to partially apply a non-function. Did you mean $%s?", name);
+		} else {
+			fail(E, "T1008", "Attempted to partially apply a non-function");
+		}
+		goto out;
+	}
+	if (proc.fn->kind == FN_LAMBDA) {
+		struct jn_frame *fr = frame_new(E, proc.fn->env);
+		int u = 0;
+
+		struct jn_fn *link;
+
+		if (!fr || !(f = fn_new(E, FN_LAMBDA))) {
+			if (fr)
+				frame_free(fr);
+			goto out;
+		}
+		link = f->next;
+		*f = *proc.fn;
+		f->next = link;
+		f->params = malloc(sizeof *f->params * (proc.fn->nparams + 1));
+		f->signature = NULL;
+		f->thunk = false;
+		f->input = ref(proc.fn->input);
+		f->env = fr;
+		capture(E, fr);
+		if (!f->params) {
+			oom(E);
+			goto out;
+		}
+		for (k = 0; k < proc.fn->nparams; k++) {
+			if (k < nargs && !hole[k]) {
+				if (!bind(E, fr, NODE(proc.fn->params[k])->str, ref(args[k])))
+					break;
+			} else if (k < nargs) {
+				f->params[u++] = proc.fn->params[k];
+			} else if (!bind(E, fr, NODE(proc.fn->params[k])->str, und())) {
+				break;
+			}
+		}
+		f->nparams = u;
+	} else {
+		/* A native (or a partial one): its parameters, some bound. */
+		int np = arity(proc.fn);
+
+		if (!(f = fn_new(E, FN_PARTIAL_NATIVE)))
+			goto out;
+		f->nbound = np;
+		f->bound = calloc((size_t)np + 1, sizeof *f->bound);
+		f->hole = calloc((size_t)np + 1, sizeof *f->hole);
+		if (!f->bound || !f->hole) {
+			oom(E);
+			goto out;
+		}
+		for (k = 0; k < np; k++) {
+			f->hole[k] = k < nargs && hole[k];
+			f->bound[k] = k < nargs && !hole[k] ? ref(args[k]) : und();
+		}
+		f->g = proc.fn;
+	}
+out:
+	for (k = 0; k < nargs; k++)
+		unref(args[k]);
+	return failed(E) ? und() : fnval(f);
+}
+
+static struct jn_v
+eval_apply(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct jn_v l = evaluate(E, n->lhs, input, env), f, r = und();
+	struct jn_fn *c;
+
+	if (failed(E))
+		return und();
+	if (NODE(n->rhs)->type == ASL_JN_FUNCTION) {
+		r = eval_function(E, NODE(n->rhs), input, env, &l);
+		unref(l);
+		return r;
+	}
+	f = evaluate(E, n->rhs, input, env);
+	if (failed(E)) {
+		unref(l);
+		return und();
+	}
+	if (!f.fn) {
+		unref(l);
+		unref(f);
+		return fail(E, "T2006", "The right side of the function application operator ~> must be a function");
+	}
+	if (l.fn) {
+		if ((c = fn_new(E, FN_CHAIN))) {
+			c->f = l.fn;
+			c->g = f.fn;
+			r = fnval(c);
+		}
+	} else {
+		r = apply(E, f, &l, 1, und(), env);
+	}
+	unref(l);
+	return r;
+}
+
+static struct jn_v
+eval_block(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct jn_frame *fr = frame_new(E, env);
+	struct jn_v r = und();
+	int k;
+
+	if (!fr)
+		return und();
+	for (k = 0; k < n->nlist && !failed(E); k++) {
+		unref(r);
+		r = evaluate(E, LIST(n, k), input, fr);
+	}
+	frame_done(fr);
+	return r;
+}
+
+/* The frame a := binds in: blocks make one; the top has its own. */
+static struct jn_v
+eval_bind(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct jn_v v = evaluate(E, n->rhs, input, env);
+
+	if (failed(E))
+		return und();
+	if (!bind(E, env, NODE(n->lhs)->str, ref(v))) {
+		unref(v);
+		return und();
+	}
+	return v;
+}
+
+/* The items of a, arrays flattened all the way down, appended to out. */
+static bool
+flatten_into(json_t *a, json_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (json_is_array(v) ? !flatten_into(v, out) : json_array_append(out, v) != 0)
+			return false;
+	}
+	return true;
+}
+
+static struct jn_v
+eval_wildcard(struct jn_ev *E, struct jn_v input)
+{
+	struct jn_v r = new_seq(E);
+	const char **keys;
+	size_t n, i;
+	json_t *in = input.j;
+
+	if (!r.j)
+		return und();
+	if (is_array(input) && input.outer && json_array_size(in) > 0)
+		in = json_array_get(in, 0);
+	if (json_is_array(in)) {
+		/* Object.keys of an array: its indexes. */
+		for (i = 0; i < json_array_size(in); i++) {
+			json_t *v = json_array_get(in, i);
+
+			if (json_is_array(v) ? !flatten_into(v, r.j) : json_array_append(r.j, v) != 0) {
+				unref(r);
+				return oom(E);
+			}
+		}
+		return r;
+	}
+	if (!json_is_object(in))
+		return r;
+	if (!(keys = aslp_jn_keys(in, &n))) {
+		unref(r);
+		return oom(E);
+	}
+	for (i = 0; i < n; i++) {
+		json_t *v = json_object_get(in, keys[i]);
+
+		if (json_is_array(v) ? !flatten_into(v, r.j) : json_array_append(r.j, v) != 0) {
+			free(keys);
+			unref(r);
+			return oom(E);
+		}
+	}
+	free(keys);
+	return r;
+}
+
+static bool
+descend(json_t *v, json_t *out, int depth)
+{
+	const char **keys;
+	size_t n, i;
+	bool ok = true;
+
+	if (depth > 10000)
+		return false;
+	if (!json_is_array(v) && json_array_append(out, v))
+		return false;
+	if (json_is_array(v)) {
+		for (i = 0; ok && i < json_array_size(v); i++)
+			ok = descend(json_array_get(v, i), out, depth + 1);
+	} else if (json_is_object(v)) {
+		if (!(keys = aslp_jn_keys(v, &n)))
+			return false;
+		for (i = 0; ok && i < n; i++)
+			ok = descend(json_object_get(v, keys[i]), out, depth + 1);
+		free(keys);
+	}
+	return ok;
+}
+
+static struct jn_v
+eval_descendants(struct jn_ev *E, struct jn_v input)
+{
+	struct jn_v r;
+
+	if (!input.j)
+		return und();
+	r = new_seq(E);
+	if (r.j && !descend(input.j, r.j, 0)) {
+		unref(r);
+		return oom(E);
+	}
+	if (r.j && json_array_size(r.j) == 1) {
+		struct jn_v one = ref(val(json_array_get(r.j, 0)));
+
+		unref(r);
+		return one;
+	}
+	return r;
+}
+
+/* evaluateSortExpression: input sorted by the terms, stable (merge sort). */
+struct sorter {
+	struct jn_ev *E;
+	const asl_jnode *n;
+	struct jn_frame *env;
+};
+
+static int
+sort_greater(struct sorter *s, json_t *a, json_t *b)
+{
+	struct jn_ev *E = s->E;
+	int t, comp = 0;
+
+	for (t = 0; comp == 0 && t < s->n->nlist; t++) {
+		const asl_jnode *term = NODE(E->x->lists[s->n->list + t]);
+		struct jn_v aa = evaluate(E, term->x, val(a), s->env), bb;
+		bool as, an, bs, bn;
+
+		if (failed(E))
+			return -1;
+		bb = evaluate(E, term->x, val(b), s->env);
+		if (failed(E)) {
+			unref(aa);
+			return -1;
+		}
+		if (!defined(aa)) {
+			comp = defined(bb) ? 1 : 0;
+			unref(bb);
+			continue;
+		}
+		if (!defined(bb)) {
+			comp = -1;
+			unref(aa);
+			continue;
+		}
+		as = json_is_string(aa.j);
+		an = is_number(aa);
+		bs = json_is_string(bb.j);
+		bn = is_number(bb);
+		if (!(as || an) || !(bs || bn)) {
+			char b1[256];
+
+			show(b1, sizeof b1, !(as || an) ? aa : bb);
+			unref(aa);
+			unref(bb);
+			fail(E, "T2008", "The expressions within an order-by clause must evaluate to numeric or string values");
+			return -1;
+		}
+		if (as != bs) {
+			char b1[256], b2[256];
+
+			show(b1, sizeof b1, aa);
+			show(b2, sizeof b2, bb);
+			unref(aa);
+			unref(bb);
+			fail(E, "T2007", "Type mismatch when comparing values %s and %s in order-by clause",
+			     b1, b2);
+			return -1;
+		}
+		if (an)
+			comp = num(aa.j) < num(bb.j) ? -1 : num(aa.j) > num(bb.j);
+		else
+			comp = aslp_string_compare(json_string_value(aa.j), json_string_length(aa.j),
+						   json_string_value(bb.j), json_string_length(bb.j));
+		comp = comp < 0 ? -1 : comp > 0;
+		if (comp && (term->flags & ASL_JN_DESCENDING))
+			comp = -comp;
+		unref(aa);
+		unref(bb);
+	}
+	return comp == 1;
+}
+
+/* A comparator: 1 to swap (a after b), 0 not, -1 failed. */
+typedef int greater_fn(void *data, json_t *a, json_t *b);
+
+static bool
+msort(json_t **v, json_t **tmp, size_t n, greater_fn *gt, void *data)
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+	int g;
+
+	if (n <= 1)
+		return true;
+	if (!msort(v, tmp, mid, gt, data) || !msort(v + mid, tmp, n - mid, gt, data))
+		return false;
+	while (i < mid && j < n) {
+		if ((g = gt(data, v[i], v[j])) < 0)
+			return false;
+		tmp[k++] = g ? v[j++] : v[i++];
+	}
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+	return true;
+}
+
+/* Sort array a (borrowed) into a new sequence with gt. */
+static struct jn_v
+sort_array(struct jn_ev *E, json_t *a, greater_fn *gt, void *data)
+{
+	size_t n = json_array_size(a), i;
+	json_t **v = malloc((n + 1) * sizeof *v), **tmp = malloc((n + 1) * sizeof *tmp);
+	struct jn_v r = und();
+
+	if (!v || !tmp) {
+		oom(E);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(a, i);
+	if (!msort(v, tmp, n, gt, data))
+		goto out;
+	r = new_seq(E);
+	for (i = 0; r.j && i < n; i++)
+		if (json_array_append(r.j, v[i])) {
+			unref(r);
+			r = oom(E);
+		}
+out:
+	free(v);
+	free(tmp);
+	return r;
+}
+
+static int
+term_greater(void *data, json_t *a, json_t *b)
+{
+	return sort_greater(data, a, b);
+}
+
+static struct jn_v
+sort_by(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct sorter s = { E, n, env };
+
+	if (!defined(input))
+		return und();
+	if (!is_array(input))
+		return ref(input);
+	if (json_array_size(input.j) <= 1)
+		return ref(input);
+	return sort_array(E, input.j, term_greater, &s);
+}
+
+static struct jn_v
+eval_condition(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
+{
+	struct jn_v c = evaluate(E, n->lhs, input, env);
+	bool t = aslp_jn_truthy(c);
+
+	unref(c);
+	if (failed(E))
+		return und();
+	if (t)
+		return evaluate(E, n->rhs, input, env);
+	if (n->x >= 0)
+		return evaluate(E, n->x, input, env);
+	return und();
+}
+
+/* fn.lookup over the items of array a, into out. */
+static bool
+lookup_in(json_t *a, const char *key, json_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *e = json_array_get(a, i), *v;
+
+		if (json_is_array(e)) {
+			json_t *sub = json_array();
+
+			if (!sub || !lookup_in(e, key, sub) || json_array_extend(out, sub)) {
+				json_decref(sub);
+				return false;
+			}
+			json_decref(sub);
+		} else if (json_is_object(e) && (v = json_object_get(e, key))) {
+			if (json_is_array(v) ? json_array_extend(out, v) : json_array_append(out, v))
+				return false;
+		}
+	}
+	return true;
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static struct jn_v
+evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
+{
+	const asl_jnode *n = NODE(ni);
+	struct jn_v r = und();
+	int k;
+
+	if (failed(E))
+		return und();
+	if (++E->depth > MAX_DEPTH) {
+		E->depth--;
+		return fail(E, "U1002", "Stack overflow error");
+	}
+	if ((++E->steps & 1023) == 0 && now_ns() > E->deadline) {
+		E->depth--;
+		return fail(E, "U1003", "Expression evaluation timeout");
+	}
+	switch (n->type) {
+	case ASL_JN_PATH:
+		r = eval_path(E, n, input, env);
+		break;
+	case ASL_JN_BINARY:
+		r = eval_binary(E, n, input, env);
+		break;
+	case ASL_JN_UNARY:
+		r = eval_unary(E, n, input, env);
+		break;
+	case ASL_JN_NAME:
+		if (is_array(input)) {
+			r = new_seq(E);
+			if (r.j && !lookup_in(input.j, n->str, r.j)) {
+				unref(r);
+				r = oom(E);
+			}
+		} else if (json_is_object(input.j)) {
+			r = ref(val(json_object_get(input.j, n->str)));
+		}
+		break;
+	case ASL_JN_STRING:
+	case ASL_JN_NUMBER:
+	case ASL_JN_VALUE:
+		r = ref(val(E->kvals[n->konst]));
+		break;
+	case ASL_JN_WILDCARD:
+		r = eval_wildcard(E, input);
+		break;
+	case ASL_JN_DESCENDANT:
+		r = eval_descendants(E, input);
+		break;
+	case ASL_JN_CONDITION:
+		r = eval_condition(E, n, input, env);
+		break;
+	case ASL_JN_BLOCK:
+		r = eval_block(E, n, input, env);
+		break;
+	case ASL_JN_BIND:
+		r = eval_bind(E, n, input, env);
+		break;
+	case ASL_JN_FUNCTION:
+		r = eval_function(E, n, input, env, NULL);
+		break;
+	case ASL_JN_VARIABLE:
+		if (!n->str || !n->str[0]) {
+			r = is_array(input) && input.outer ?
+				ref(val(json_array_get(input.j, 0))) : ref(input);
+			r.outer = false;
+		} else {
+			r = lookup_var(E, env, n->str);
+		}
+		break;
+	case ASL_JN_LAMBDA:
+		r = eval_lambda(E, n, input, env);
+		break;
+	case ASL_JN_PARTIAL:
+		r = eval_partial(E, n, input, env);
+		break;
+	case ASL_JN_APPLY:
+		r = eval_apply(E, n, input, env);
+		break;
+	case ASL_JN_SORT:
+		r = sort_by(E, n, input, env);
+		break;
+	default:
+		r = fail(E, "U1004", "aslc cannot evaluate a %d node", n->type);
+		break;
+	}
+	for (k = 0; k < n->npred && !failed(E); k++) {
+		struct jn_v f = filter(E, NODE(E->x->lists[n->pred + k])->x, r, env);
+
+		unref(r);
+		r = f;
+	}
+	if (n->type != ASL_JN_PATH && (n->flags & ASL_JN_HAS_GROUP) && !failed(E)) {
+		struct jn_v g = group(E, n, n->group, n->ngroup, r, env);
+
+		unref(r);
+		r = g;
+	}
+	E->depth--;
+	if (failed(E)) {
+		unref(r);
+		return und();
+	}
+	if (r.seq && is_array(r)) {
+		if (n->flags & ASL_JN_KEEP_ARRAY)
+			r.keep = true;
+		if (json_array_size(r.j) == 0) {
+			unref(r);
+			r = und();
+		} else if (json_array_size(r.j) == 1 && !r.keep) {
+			struct jn_v one = ref(val(json_array_get(r.j, 0)));
+
+			unref(r);
+			r = one;
+		}
+	}
+	return r;
+}
+
+/* ---- the functions that call functions ---- */
+
+#define EV (x->ev)
+
+static struct jn_v
+call1(struct jn_cx *x, struct jn_v f, struct jn_v a, struct jn_v b, struct jn_v c)
+{
+	struct jn_v args[3] = { a, b, c };
+	int n = arity(f.fn);
+
+	return apply(EV, f, args, n >= 3 ? 3 : n >= 2 ? 2 : 1, und(), NULL);
+}
+
+static struct jn_v
+hof_map(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r;
+	size_t i;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	r = new_seq(EV);
+	for (i = 0; r.j && i < json_array_size(argv[0].j); i++) {
+		struct jn_v idx = val(json_integer((json_int_t)i));
+		struct jn_v res = call1(x, argv[1], val(json_array_get(argv[0].j, i)), idx, argv[0]);
+
+		unref(idx);
+		if (failed(EV) || !append_to(EV, r.j, res)) {
+			unref(r);
+			return und();
+		}
+	}
+	return r;
+}
+
+static struct jn_v
+hof_filter(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r;
+	size_t i;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	r = new_seq(EV);
+	for (i = 0; r.j && i < json_array_size(argv[0].j); i++) {
+		json_t *e = json_array_get(argv[0].j, i);
+		struct jn_v idx = val(json_integer((json_int_t)i));
+		struct jn_v res = call1(x, argv[1], val(e), idx, argv[0]);
+		bool t = aslp_jn_truthy(res);
+
+		unref(idx);
+		unref(res);
+		if (failed(EV) || (t && json_array_append(r.j, e))) {
+			unref(r);
+			return failed(EV) ? und() : oom(EV);
+		}
+	}
+	return r;
+}
+
+static struct jn_v
+hof_single(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r = und();
+	size_t i;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	for (i = 0; i < json_array_size(argv[0].j); i++) {
+		json_t *e = json_array_get(argv[0].j, i);
+		bool t = true;
+
+		if (argc > 1 && defined(argv[1])) {
+			struct jn_v idx = val(json_integer((json_int_t)i));
+			struct jn_v res = call1(x, argv[1], val(e), idx, argv[0]);
+
+			t = aslp_jn_truthy(res);
+			unref(idx);
+			unref(res);
+			if (failed(EV)) {
+				unref(r);
+				return und();
+			}
+		}
+		if (t) {
+			if (defined(r)) {
+				unref(r);
+				return fail(EV, "D3138", "The $single() function expected exactly 1 matching result.  Instead it matched more.");
+			}
+			r = ref(val(e));
+		}
+	}
+	if (!defined(r))
+		return fail(EV, "D3139", "The $single() function expected exactly 1 matching result.  Instead it matched 0.");
+	return r;
+}
+
+static struct jn_v
+hof_reduce(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v acc;
+	size_t i = 0, n;
+	int ar;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	ar = arity(argv[1].fn);
+	if (ar < 2)
+		return fail(EV, "D3050", "The second argument of reduce function must be a function with at least two arguments");
+	n = json_array_size(argv[0].j);
+	if ((argc < 3 || !defined(argv[2])) && n > 0) {
+		acc = ref(val(json_array_get(argv[0].j, 0)));
+		i = 1;
+	} else {
+		acc = argc > 2 ? ref(argv[2]) : und();
+	}
+	for (; i < n; i++) {
+		struct jn_v args[4], res;
+		struct jn_v idx = val(json_integer((json_int_t)i));
+
+		args[0] = acc;
+		args[1] = val(json_array_get(argv[0].j, i));
+		args[2] = idx;
+		args[3] = argv[0];
+		res = apply(EV, argv[1], args, ar >= 4 ? 4 : ar, und(), NULL);
+		unref(idx);
+		unref(acc);
+		acc = res;
+		if (failed(EV)) {
+			unref(acc);
+			return und();
+		}
+	}
+	return acc;
+}
+
+static struct jn_v
+hof_each(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r = new_seq(EV);
+	const char **keys;
+	size_t n, i;
+
+	if (!r.j)
+		return und();
+	if (argc < 1 || !json_is_object(argv[0].j))
+		return r;
+	if (!(keys = aslp_jn_keys(argv[0].j, &n))) {
+		unref(r);
+		return oom(EV);
+	}
+	for (i = 0; i < n; i++) {
+		struct jn_v k = val(json_string(keys[i]));
+		struct jn_v res = call1(x, argv[1], val(json_object_get(argv[0].j, keys[i])), k, argv[0]);
+
+		unref(k);
+		if (failed(EV) || !append_to(EV, r.j, res)) {
+			unref(r);
+			r = und();
+			break;
+		}
+	}
+	free(keys);
+	return r;
+}
+
+static struct jn_v
+hof_sift(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r = val(json_object());
+	const char **keys;
+	size_t n, i;
+
+	if (!r.j)
+		return oom(EV);
+	if (argc < 1 || !json_is_object(argv[0].j)) {
+		unref(r);
+		return und();
+	}
+	if (!(keys = aslp_jn_keys(argv[0].j, &n))) {
+		unref(r);
+		return oom(EV);
+	}
+	for (i = 0; i < n; i++) {
+		json_t *e = json_object_get(argv[0].j, keys[i]);
+		struct jn_v k = val(json_string(keys[i]));
+		struct jn_v res = call1(x, argv[1], val(e), k, argv[0]);
+		bool t = aslp_jn_truthy(res);
+
+		unref(k);
+		unref(res);
+		if (failed(EV)) {
+			unref(r);
+			r = und();
+			break;
+		}
+		if (t)
+			json_object_set(r.j, keys[i], e);
+	}
+	free(keys);
+	if (r.j && json_object_size(r.j) == 0) {
+		unref(r);
+		r = und();
+	}
+	return r;
+}
+
+struct fn_sorter {
+	struct jn_cx *x;
+	struct jn_v f;
+};
+
+static int
+fn_greater(void *data, json_t *a, json_t *b)
+{
+	struct fn_sorter *s = data;
+	struct jn_v args[2] = { val(a), val(b) }, r;
+	int t;
+
+	r = apply(s->x->ev, s->f, args, 2, und(), NULL);
+	if (failed(s->x->ev))
+		return -1;
+	t = json_is_true(r.j);	/* the reference tests the value as a condition */
+	if (!t && defined(r) && !json_is_false(r.j))
+		t = aslp_jn_truthy(r);
+	unref(r);
+	return t;
+}
+
+static int
+default_greater(void *data, json_t *a, json_t *b)
+{
+	(void)data;
+	if (json_is_number(a))
+		return num(a) > num(b);
+	return aslp_string_compare(json_string_value(a), json_string_length(a),
+				   json_string_value(b), json_string_length(b)) > 0;
+}
+
+static struct jn_v
+hof_sort(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct fn_sorter s = { x, argc > 1 ? argv[1] : und() };
+	size_t i, n;
+	bool nums = true, strs = true;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	n = json_array_size(argv[0].j);
+	if (n <= 1)
+		return ref(argv[0]);
+	if (!defined(s.f)) {
+		for (i = 0; i < n; i++) {
+			json_t *e = json_array_get(argv[0].j, i);
+
+			nums = nums && json_is_number(e);
+			strs = strs && json_is_string(e);
+		}
+		if (!nums && !strs)
+			return fail(EV, "D3070", "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function");
+		return sort_array(EV, argv[0].j, default_greater, NULL);
+	}
+	return sort_array(EV, argv[0].j, fn_greater, &s);
+}
+
+static struct jn_v
+fn_error(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	return fail(EV, "D3137", "%s", argc > 0 && json_is_string(argv[0].j) ?
+		    json_string_value(argv[0].j) : "$error() function evaluated");
+}
+
+static struct jn_v
+fn_assert(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	if (argc > 0 && json_is_true(argv[0].j))
+		return und();
+	return fail(EV, "D3141", "%s", argc > 1 && json_is_string(argv[1].j) ?
+		    json_string_value(argv[1].j) : "$assert() statement failed");
+}
+
+static const struct jn_builtin hofs[] = {
+	{ "error", "<s?:x>", fn_error },
+	{ "assert", "<bs?:x>", fn_assert },
+	{ "map", "<af>", hof_map },
+	{ "filter", "<af>", hof_filter },
+	{ "single", "<af?>", hof_single },
+	{ "reduce", "<afj?:j>", hof_reduce },
+	{ "each", "<o-f:a>", hof_each },
+	{ "sift", "<o-f?:o>", hof_sift },
+	{ "sort", "<af?:a>", hof_sort },
+};
+
+static const struct jn_builtin *
+builtin(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof hofs / sizeof hofs[0]; i++)
+		if (strcmp(hofs[i].name, name) == 0)
+			return &hofs[i];
+	return aslp_jn_builtin(name);
+}
+
+/* ---- an evaluation ---- */
+
+struct jn_v
+aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *scope,
+	     struct jn_err *err)
+{
+	struct jn_ev E;
+	struct jn_frame *top;
+	struct jn_v r;
+
+	memset(err, 0, sizeof *err);
+	memset(&E, 0, sizeof E);
+	E.x = x;
+	E.kvals = kvals;
+	E.scope = scope;
+	E.err = err;
+	E.deadline = now_ns() + TIME_LIMIT_NS;
+	top = frame_new(&E, NULL);
+	r = und();
+	/* $$ is the input document, unwrapped. */
+	if (top && scope->focus)
+		bind(&E, top, "$", ref(val(scope->focus)));
+	if (top && scope->focus && json_is_array(scope->focus)) {
+		/* An array given as the input is one item: wrapped, as the reference does. */
+		struct jn_v in = new_seq(&E);
+
+		if (in.j && !json_array_append(in.j, scope->focus)) {
+			in.outer = true;
+			r = evaluate(&E, x->root, in, top);
+		}
+		unref(in);
+	} else if (top) {
+		r = evaluate(&E, x->root, val(scope->focus), top);
+	}
+	if (top)
+		frame_done(top);
+	while (E.frames) {
+		struct jn_frame *f = E.frames;
+
+		E.frames = f->next;
+		frame_free(f);
+	}
+	if (r.fn && !failed(&E)) {
+		/* The caller reports it: a function is no JSON value. */
+	}
+	while (E.fns) {
+		struct jn_fn *f = E.fns;
+		int i;
+
+		E.fns = f->next;
+		if (f->kind == FN_LAMBDA)
+			unref(f->input);
+		for (i = 0; f->bound && i < f->nbound; i++)
+			unref(f->bound[i]);
+		free(f->bound);
+		free(f->hole);
+		free(f->params);
+		free(f);
+	}
+	json_decref(E.states);
+	if (failed(&E)) {
+		unref(r);
+		return und();
+	}
+	if (r.fn) {
+		r.fn = NULL;	/* freed above: the caller sees fn != NULL only as a flag */
+		r.j = NULL;
+		err->function = true;
+	}
+	return r;
+}
