@@ -363,6 +363,8 @@ struct rule {
 	struct loc next_loc;
 	int next;		/* resolved by check.c */
 	struct template *assign;	/* top-level rules: Assign */
+	struct template *condition;	/* JSONata: Condition */
+	struct template *output;	/* JSONata: Output */
 };
 
 struct choice {
@@ -381,12 +383,14 @@ struct wait {
 	int64_t tsec;
 	int32_t tnsec;
 	const char *text;	/* Timestamp as written */
+	struct template *jn;	/* JSONata Seconds or Timestamp (kind says which) */
 };
 
 struct fail {
 	const char *error, *cause;
 	struct path *error_path, *cause_path;
 	struct icall *error_call, *cause_call;	/* ErrorPath, CausePath */
+	struct template *error_jn, *cause_jn;	/* JSONata Error, Cause */
 };
 
 /* A path-valued field that may also be null (InputPath, ResultPath, ...). */
@@ -437,6 +441,7 @@ struct catcher {
 	int next;		/* resolved by check.c */
 	struct pathfield result_path;	/* default "$" */
 	struct template *assign;	/* Assign, instead of the state's */
+	struct template *output;	/* JSONata: Output */
 };
 
 
@@ -499,6 +504,7 @@ struct map {
 	struct path *count_path;
 	const char *label;	/* Label, or NULL */
 	struct loc label_loc;
+	struct template *items;	/* JSONata Items, or NULL */
 	struct item_reader *reader;	/* ItemReader, or NULL */
 	struct item_batcher *batcher;	/* ItemBatcher, or NULL */
 	struct result_writer *writer;	/* ResultWriter, or NULL */
@@ -553,6 +559,10 @@ struct state {
 	struct parallel parallel;
 	struct map map;
 
+	bool jsonata;		/* QueryLanguage JSONata (its own or inherited) */
+	struct template *arguments, *output;	/* JSONata: Arguments, Output */
+	struct loc arguments_loc, output_loc;
+
 	struct op *ops;		/* lower.c */
 	int nop;
 };
@@ -599,6 +609,7 @@ struct program {
 	int ntask;
 	int64_t timeout;	/* TimeoutSeconds, 0 if none */
 	bool uses_context;	/* some path starts with $$ */
+	bool jsonata;		/* parse.c: what the states being parsed inherit */
 };
 
 /* ---- load.c ---- */

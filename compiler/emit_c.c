@@ -62,7 +62,7 @@ struct emitter {
 	struct strbuf out;
 	int line;		/* lines written so far */
 	int npath, nfilter, ntpl, ntime, ntask, nfail, nrecovery, nerrors, ncall;
-	int npar, nmap;
+	int npar, nmap, njx;
 	const char *fail;	/* where a failing step goes: "failed" or the
 				   state's error handler */
 	struct strmap path_ids;	/* emitted paths by text, for sharing */
@@ -418,6 +418,45 @@ emit_call(struct emitter *e, struct icall *c)
 	return c->id;
 }
 
+/* A JSONata expression's tables: its nodes and lists (see asl_jexpr). */
+static void
+emit_jexpr(struct emitter *e, struct jexpr *x)
+{
+	int i;
+
+	if (x->id >= 0)
+		return;
+	x->id = e->njx++;
+	out(e, "\n/* {%% ");
+	c_comment(e, x->text);
+	out(e, " %%} */\n");
+	if (x->nlist) {
+		out(e, "static const int jx_%d_lists[] = {", x->id);
+		for (i = 0; i < x->nlist; i++)
+			out(e, "%s%d,", i % 16 ? " " : "\n\t", x->lists[i]);
+		out(e, "\n};\n");
+	}
+	out(e, "static const asl_jnode jx_%d_nodes[] = {\n", x->id);
+	for (i = 0; i < x->nnode; i++) {
+		const asl_jnode *n = &x->nodes[i];
+
+		out(e, "\t{ %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, ",
+		    n->type, n->flags, n->position, n->lhs, n->rhs, n->x, n->list, n->nlist,
+		    n->stages, n->nstages, n->pred, n->npred, n->group, n->ngroup, n->konst);
+		if (n->str)
+			c_string(e, n->str, strlen(n->str));
+		else
+			out(e, "NULL");
+		out(e, ", NULL },\n");
+	}
+	out(e, "};\nstatic const asl_jexpr jx_%d = { .text = ", x->id);
+	c_string(e, x->text, strlen(x->text));
+	out(e, ", .nodes = jx_%d_nodes, ", x->id);
+	if (x->nlist)
+		out(e, ".lists = jx_%d_lists, ", x->id);
+	out(e, ".root = %d };\n", x->root);
+}
+
 static void
 emit_template(struct emitter *e, struct template *t, const char *what,
 	      const struct state *st)
@@ -425,6 +464,8 @@ emit_template(struct emitter *e, struct template *t, const char *what,
 	int i;
 
 	for (i = 0; i < t->nnode; i++) {
+		if (t->nodes[i].kind == TNODE_JSONATA)
+			emit_jexpr(e, t->nodes[i].jx);
 		if (t->nodes[i].kind == TNODE_PATH)
 			emit_path(e, t->nodes[i].path);
 		if (t->nodes[i].kind == TNODE_CALL)
@@ -459,6 +500,11 @@ emit_template(struct emitter *e, struct template *t, const char *what,
 			out(e, ", .field = ");
 			c_string(e, n->field, strlen(n->field));
 			out(e, ", .call = &call_%d", n->call->id);
+			break;
+		case TNODE_JSONATA:
+			out(e, ", .field = ");
+			c_string(e, n->field, strlen(n->field));
+			out(e, ", .jsonata = &jx_%d", n->jx->id);
 			break;
 		}
 		out(e, " },\n");
@@ -524,6 +570,9 @@ emit_recovery_data(struct emitter *e, struct state *st)
 		if (st->catch[i].assign)
 			emit_template(e, st->catch[i].assign,
 				      arena_printf("Assign of Catch[%d]", i), st);
+		if (st->catch[i].output)
+			emit_template(e, st->catch[i].output,
+				      arena_printf("Output of Catch[%d]", i), st);
 	}
 	st->recovery_id = e->nrecovery++;
 	out(e, "\n/* Retry and Catch of \"");
@@ -709,6 +758,8 @@ emit_map_data(struct emitter *e, struct state *st)
 			emit_path(e, paths[i]);
 	if (m->selector)
 		emit_template(e, m->selector, "ItemSelector", st);
+	if (m->items)
+		emit_template(e, m->items, "Items", st);
 	m->id = e->nmap++;
 	if (m->reader)
 		emit_reader(e, st, m->id);
@@ -724,6 +775,10 @@ emit_map_data(struct emitter *e, struct state *st)
 		out(e, "\t.items_path = &path_%d,\n", m->items_path->id);
 	if (m->selector)
 		out(e, "\t.selector = &tpl_%d,\n", m->selector->id);
+	if (st->jsonata)
+		out(e, "\t.jsonata = 1,\n");
+	if (m->items)
+		out(e, "\t.items = &tpl_%d,\n", m->items->id);
 	if (m->max_concurrency)
 		out(e, "\t.max_concurrency = %lld,\n", (long long)m->max_concurrency);
 	if (m->max_concurrency_path)
@@ -768,7 +823,9 @@ emit_state_data(struct emitter *e, struct state *st)
 			emit_path(e, op->path);
 		if (op->tpl)
 			emit_template(e, op->tpl, op->kind == OP_PARAMETERS ? "Parameters" :
-				      op->kind == OP_ASSIGN ? "Assign" : "ResultSelector", st);
+				      op->kind == OP_ASSIGN || op->kind == OP_JN_ASSIGN ? "Assign" :
+				      op->kind == OP_ARGUMENTS ? "Arguments" :
+				      op->kind == OP_JN_OUTPUT ? "Output" : "ResultSelector", st);
 		switch (op->kind) {
 		case OP_TASK:
 			emit_task_data(e, st);
@@ -782,6 +839,10 @@ emit_state_data(struct emitter *e, struct state *st)
 				emit_call(e, st->fail.error_call);
 			if (st->fail.cause_call)
 				emit_call(e, st->fail.cause_call);
+			if (st->fail.error_jn)
+				emit_template(e, st->fail.error_jn, "Error", st);
+			if (st->fail.cause_jn)
+				emit_template(e, st->fail.cause_jn, "Cause", st);
 			op->konst = e->nfail++;
 			out(e, "\n/* Error and Cause of \"");
 			c_comment(e, st->name);
@@ -804,8 +865,13 @@ emit_state_data(struct emitter *e, struct state *st)
 				out(e, "\t.error_call = &call_%d,\n", st->fail.error_call->id);
 			if (st->fail.cause_call)
 				out(e, "\t.cause_call = &call_%d,\n", st->fail.cause_call->id);
+			if (st->fail.error_jn)
+				out(e, "\t.error_jn = &tpl_%d,\n", st->fail.error_jn->id);
+			if (st->fail.cause_jn)
+				out(e, "\t.cause_jn = &tpl_%d,\n", st->fail.cause_jn->id);
 			if (!st->fail.error && !st->fail.cause && !st->fail.error_path &&
-			    !st->fail.cause_path && !st->fail.error_call && !st->fail.cause_call)
+			    !st->fail.cause_path && !st->fail.error_call && !st->fail.cause_call &&
+			    !st->fail.error_jn && !st->fail.cause_jn)
 				out(e, "\t.error = NULL,\t/* neither Error nor Cause */\n");
 			out(e, "};\n");
 			break;
@@ -816,8 +882,13 @@ emit_state_data(struct emitter *e, struct state *st)
 			emit_map_data(e, st);
 			break;
 		case OP_WAIT:
+			if (st->wait.jn)
+				emit_template(e, st->wait.jn, st->wait.kind == WAIT_TIMESTAMP ?
+					      "Timestamp" : "Seconds", st);
 			if (st->wait.path)
 				emit_path(e, st->wait.path);
+			if (st->wait.jn)
+				break;
 			if (st->wait.kind == WAIT_TIMESTAMP) {
 				op->konst = e->ntime++;
 				out(e, "\n/* ");
@@ -828,6 +899,18 @@ emit_state_data(struct emitter *e, struct state *st)
 			break;
 		case OP_CHOICE:
 			for (r = 0; r < st->choice.nrule; r++) {
+				if (st->choice.rules[r]->condition)
+					emit_template(e, st->choice.rules[r]->condition,
+						      arena_printf("Condition of Choices[%d]", r), st);
+				if (st->choice.rules[r]->output)
+					emit_template(e, st->choice.rules[r]->output,
+						      arena_printf("Output of Choices[%d]", r), st);
+				if (st->jsonata) {
+					if (st->choice.rules[r]->assign)
+						emit_template(e, st->choice.rules[r]->assign,
+							      arena_printf("Assign of Choices[%d]", r), st);
+					continue;
+				}
 				emit_rule_data(e, st->choice.rules[r]);
 				if (st->choice.rules[r]->assign)
 					emit_template(e, st->choice.rules[r]->assign,
@@ -835,6 +918,8 @@ emit_state_data(struct emitter *e, struct state *st)
 			}
 			if (st->assign)
 				emit_template(e, st->assign, "Assign", st);
+			if (st->output)
+				emit_template(e, st->output, "Output", st);
 			if (st->output_path.path)
 				emit_path(e, st->output_path.path);
 			break;
@@ -1015,10 +1100,52 @@ emit_path_step(struct emitter *e, const char *indent, const char *fn,
 			  arena_printf("%s null", what), NULL);
 }
 
+/* A JSONata Choice: each Condition in turn; Output and Assign of the rule taken. */
+static void
+emit_jn_choice(struct emitter *e, const struct machine *m, const struct state *st)
+{
+	int r;
+
+	out(e, "\t{\n\tint c;\n");
+	for (r = 0; r < st->choice.nrule; r++) {
+		const struct rule *rule = st->choice.rules[r];
+		const struct template *o = rule->output ? rule->output : st->output;
+
+		out(e, "\t/* Choices[%d] */\n\tif ((c = asl_jn_condition(ctx, &tpl_%d, in)) < 0)\n\t\tgoto failed;\n\tif (c) {\n",
+		    r, rule->condition->id);
+		if (rule->assign)
+			out(e, "\t\tif (asl_jn_assign(ctx, &tpl_%d, in, NULL))\t/* Assign */\n\t\t\tgoto failed;\n",
+			    rule->assign->id);
+		if (o)
+			out(e, "\t\tif (!(in = asl_jn_output(ctx, &tpl_%d, in, NULL)))\t/* Output */\n\t\t\tgoto failed;\n",
+			    o->id);
+		emit_leave(e, m, rule->next, "\t\t");
+		out(e, "\t}\n");
+	}
+	out(e, "\t}\n");
+	if (st->choice.dflt < 0) {
+		out(e, "\tasl_no_choice(ctx);\t/* no rule matched, no Default */\n\tgoto failed;\n");
+		return;
+	}
+	out(e, "\t/* Default */\n");
+	if (st->assign)
+		out(e, "\tif (asl_jn_assign(ctx, &tpl_%d, in, NULL))\t/* Assign */\n\t\tgoto failed;\n",
+		    st->assign->id);
+	if (st->output)
+		out(e, "\tif (!(in = asl_jn_output(ctx, &tpl_%d, in, NULL)))\t/* Output */\n\t\tgoto failed;\n",
+		    st->output->id);
+	emit_leave(e, m, st->choice.dflt, "\t");
+}
+
 static void
 emit_choice(struct emitter *e, const struct machine *m, const struct state *st)
 {
 	int r;
+
+	if (st->jsonata) {
+		emit_jn_choice(e, m, st);
+		return;
+	}
 
 	for (r = 0; r < st->choice.nrule; r++) {
 		const struct rule *rule = st->choice.rules[r];
@@ -1090,6 +1217,20 @@ emit_recovery(struct emitter *e, const struct machine *m, const struct state *st
 		}
 		out(e, " */\n");
 		line_directive(e, c->loc);
+		if (st->jsonata) {
+			out(e, "\t\tin = asl_jn_catch(ctx, ");
+			if (c->assign)
+				out(e, "&tpl_%d, ", c->assign->id);
+			else
+				out(e, "NULL, ");
+			if (c->output)
+				out(e, "&tpl_%d, in);\t/* Assign, Output */\n", c->output->id);
+			else
+				out(e, "NULL, in);\t/* Assign; the error output */\n");
+			out(e, "\t\tif (!in)\n\t\t\tgoto failed;\n");
+			emit_leave(e, m, c->next, "\t\t");
+			continue;
+		}
 		if (c->assign)
 			out(e, "\t\tif (asl_catch_assign(ctx, &tpl_%d))\t/* Assign */\n\t\t\tgoto failed;\n",
 			    c->assign->id);
@@ -1135,6 +1276,7 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 			/* The value starts as the input, unless a Result replaces it. */
 			if (st->kind != STATE_CHOICE && st->kind != STATE_WAIT &&
 			    st->kind != STATE_SUCCEED && st->kind != STATE_FAIL &&
+			    !(st->jsonata && st->kind == STATE_PASS) &&
 			    !(k + 1 < st->nop && st->ops[k + 1].kind == OP_PASS_RESULT))
 				out(e, "\tv = asl_incref(in);\n");
 			break;
@@ -1159,6 +1301,32 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 			out(e, "\tif (asl_assign(ctx, &tpl_%d, %s))\t/* Assign: from the next state */\n\t\tgoto %s;\n",
 			    op->tpl->id, slot, e->fail);
 			break;
+		case OP_ARGUMENTS:
+			emit_step(e, "\t", "v", arena_printf("asl_jn_arguments(ctx, &tpl_%d, v)",
+							      op->tpl->id), "Arguments", NULL);
+			break;
+		case OP_JN_ASSIGN:
+			out(e, "\tif (asl_jn_assign(ctx, &tpl_%d, in, %s))\t/* Assign: from the next state */\n\t\tgoto %s;\n",
+			    op->tpl->id, op->value ? "v" : "NULL", e->fail);
+			break;
+		case OP_JN_OUTPUT: {
+			const char *t = op->tpl ? arena_printf("&tpl_%d", op->tpl->id) : "NULL";
+
+			if (handled) {
+				/* The input stays whole until the state succeeds. */
+				out(e, "\tv = asl_jn_output(ctx, %s, asl_incref(in), %s);\t/* Output */\n"
+				    "\tif (!v)\n\t\tgoto %s;\n\tasl_decref(in);\n\tin = v;\n\tv = NULL;\n",
+				    t, op->value ? "v" : "NULL", e->fail);
+				e->fail = "failed";
+				break;
+			}
+			out(e, "\tin = asl_jn_output(ctx, %s, in, %s);\t/* Output */\n", t,
+			    op->value ? "v" : "NULL");
+			if (op->value)
+				out(e, "\tv = NULL;\n");
+			out(e, "\tif (!in)\n\t\tgoto failed;\n");
+			break;
+		}
 		case OP_RESULT_SELECTOR:
 			emit_step(e, "\t", "v", arena_printf("asl_result_selector(ctx, &tpl_%d, v)",
 							      op->tpl->id), "ResultSelector", NULL);
@@ -1208,6 +1376,12 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 			out(e, " */\n\tv = NULL;\n\tif (!in)\n\t\tgoto failed;\n");
 			break;
 		case OP_WAIT:
+			if (st->wait.jn) {
+				out(e, "\tif (asl_jn_wait(ctx, &tpl_%d, %d, in))\t/* %s */\n\t\tgoto failed;\n",
+				    st->wait.jn->id, st->wait.kind == WAIT_TIMESTAMP,
+				    st->wait.kind == WAIT_TIMESTAMP ? "Timestamp" : "Seconds");
+				break;
+			}
 			switch (st->wait.kind) {
 			case WAIT_SECONDS:
 				out(e, "\tif (asl_wait_seconds(ctx, %lld))\t/* Seconds */\n\t\tgoto failed;\n",

@@ -82,6 +82,65 @@ add_next(struct lowering *lw, const struct state *st)
 	op->next = st->next;
 }
 
+/*
+** A JSONata state: Arguments, the work, then Assign and Output, which both
+** see $states.result (lower.c's header has the JSONPath order).
+*/
+static void
+lower_jsonata(struct lowering *lw, struct state *st)
+{
+	bool work = st->kind == STATE_TASK || st->kind == STATE_PARALLEL || st->kind == STATE_MAP;
+	struct op *op;
+
+	switch (st->kind) {
+	case STATE_PASS:
+	case STATE_TASK:
+	case STATE_PARALLEL:
+	case STATE_MAP:
+	case STATE_WAIT:
+	case STATE_SUCCEED:
+		if (st->arguments) {
+			op = add(lw, OP_ARGUMENTS, st->arguments_loc);
+			op->tpl = st->arguments;
+			op->value = true;
+		}
+		if (work) {
+			op = add(lw, st->kind == STATE_TASK ? OP_TASK : st->kind == STATE_PARALLEL ?
+				 OP_PARALLEL : OP_MAP, st->loc);
+			op->state = st;
+		}
+		if (st->assign) {
+			op = add(lw, OP_JN_ASSIGN, st->assign_loc);
+			op->tpl = st->assign;
+			op->value = work;
+		}
+		if (st->kind == STATE_WAIT) {
+			op = add(lw, OP_WAIT, st->wait_loc);
+			op->state = st;
+		}
+		if (st->output || work) {
+			op = add(lw, OP_JN_OUTPUT, st->output ? st->output_loc : st->loc);
+			op->tpl = st->output;
+			op->value = work;
+		}
+		if (st->kind == STATE_SUCCEED)
+			add(lw, OP_SUCCEED, st->loc);
+		else
+			add_next(lw, st);
+		break;
+	case STATE_CHOICE:
+		op = add(lw, OP_CHOICE, st->loc);
+		op->state = st;
+		break;
+	case STATE_FAIL:
+		op = add(lw, OP_FAIL, st->loc);
+		op->state = st;
+		break;
+	default:
+		die("lowering a state of unknown kind %d", st->kind);
+	}
+}
+
 static void
 lower_state(struct program *prog, struct state *st)
 {
@@ -92,6 +151,10 @@ lower_state(struct program *prog, struct state *st)
 	lw.n = 0;
 	op = add(&lw, OP_ENTER, st->loc);
 	op->state = st;
+	if (st->jsonata) {
+		lower_jsonata(&lw, st);
+		goto done;
+	}
 	switch (st->kind) {
 	case STATE_PASS:
 	case STATE_TASK:
@@ -174,6 +237,7 @@ lower_state(struct program *prog, struct state *st)
 	default:
 		die("lowering a state of unknown kind %d", st->kind);
 	}
+done:
 	st->ops = arena_alloc((size_t)lw.n * sizeof *st->ops);
 	memcpy(st->ops, lw.ops, (size_t)lw.n * sizeof *st->ops);
 	st->nop = lw.n;

@@ -468,6 +468,129 @@ parse_template(struct program *prog, json_t *v, const char *ptr, const char *nam
 	return t;
 }
 
+/* ---- JSONata fields ---- */
+
+/* Is s (n bytes) a whole "{% ... %}" expression? */
+static bool
+is_expression(const char *s, size_t n)
+{
+	return n >= 4 && memcmp(s, "{%", 2) == 0 && memcmp(s + n - 2, "%}", 2) == 0;
+}
+
+/* Does v hold an expression anywhere? */
+static bool
+has_expression(json_t *v)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+
+	if (json_is_string(v))
+		return is_expression(json_string_value(v), json_string_length(v));
+	json_object_foreach(v, key, m)
+		if (has_expression(m))
+			return true;
+	for (i = 0; i < json_array_size(v); i++)
+		if (has_expression(json_array_get(v, i)))
+			return true;
+	return false;
+}
+
+/*
+** The expression of the string v (a "{% ... %}"), lowered; NULL when it
+** does not parse (check_jsonata reports that) or uses what aslc does not
+** evaluate yet (reported here).
+*/
+static struct jexpr *
+expression(struct program *prog, json_t *v, const char *ptr)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	struct jn_error err;
+	struct jn_node *root = jn_parse(s + 2, n - 4, &err);
+	const char *why = NULL;
+	struct jexpr *x;
+
+	if (!root)
+		return NULL;
+	x = jexpr_lower(prog, root, arena_strndup(s + 2, n - 4), &why);
+	if (!x)
+		diag_error(at(ptr), "%s in JSONata expressions are not supported yet", why);
+	return x;
+}
+
+/*
+** A JSONata field's value as a template: strings that are "{% ... %}"
+** become expressions, evaluated when the state runs; field names where
+** each one is, as the service's causes do ("Output/result").
+*/
+static bool
+jtemplate_value(struct program *prog, struct tbuild *tb, json_t *v, const char *ptr,
+		const char *key, const char *field)
+{
+	struct tnode *t = tnode_add(tb);
+	bool ok = true;
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	t->key = key;
+	t->field = field;
+	if (json_is_string(v) && json_string_length(v) >= 2 &&
+	    memcmp(json_string_value(v), "{%", 2) == 0 &&
+	    !is_expression(json_string_value(v), json_string_length(v))) {
+		diag_error(at(ptr), "a JSONata expression must end with \"%%}\"");
+		return false;
+	}
+	if (!has_expression(v)) {
+		t->kind = TNODE_CONST;
+		t->konst = parse_const(prog, compact(v, NULL));
+		return true;
+	}
+	if (json_is_string(v)) {
+		struct jexpr *x = expression(prog, v, ptr);
+
+		t = &tb->nodes[tb->n - 1];
+		t->kind = TNODE_JSONATA;
+		t->jx = x;
+		return x != NULL;
+	}
+	if (json_is_array(v)) {
+		t->kind = TNODE_ARRAY;
+		t->n = (int)json_array_size(v);
+		for (i = 0; i < json_array_size(v); i++)
+			ok &= jtemplate_value(prog, tb, json_array_get(v, i), diag_ptr_index(ptr, i),
+					      NULL, arena_printf("%s/%zu", field, i));
+		return ok;
+	}
+	t->kind = TNODE_OBJECT;
+	t->n = (int)json_object_size(v);
+	json_object_foreach(v, k, m)
+		ok &= jtemplate_value(prog, tb, m, diag_ptr_member(ptr, k), arena_strdup(k),
+				      arena_printf("%s/%s", field, k));
+	return ok;
+}
+
+/* A JSONata field (name, at ptr): any JSON value, expressions in it. */
+static struct template *
+parse_jtemplate(struct program *prog, json_t *v, const char *ptr, const char *name)
+{
+	struct tbuild tb = { NULL, 0, 0 };
+	struct template *t;
+
+	if (!jtemplate_value(prog, &tb, v, ptr, NULL, name)) {
+		free(tb.nodes);
+		return NULL;
+	}
+	t = arena_alloc(sizeof *t);
+	t->nnode = tb.n;
+	t->nodes = arena_alloc((size_t)tb.n * sizeof *tb.nodes);
+	memcpy(t->nodes, tb.nodes, (size_t)tb.n * sizeof *tb.nodes);
+	t->id = -1;
+	free(tb.nodes);
+	return t;
+}
+
 /* ---- Assign ---- */
 
 /* The service's limit on a variable's name. */
@@ -492,7 +615,7 @@ variable_name(const char *name)
 ** "name.$" takes a path or an intrinsic function call, as in Parameters.
 */
 static struct template *
-parse_assign(struct program *prog, json_t *v, const char *ptr)
+parse_assign(struct program *prog, json_t *v, const char *ptr, bool jsonata)
 {
 	const char *key;
 	json_t *m;
@@ -507,7 +630,12 @@ parse_assign(struct program *prog, json_t *v, const char *ptr)
 		const char *name = n >= 2 && strcmp(key + n - 2, ".$") == 0 ?
 			arena_strndup(key, n - 2) : key;
 
-		if (!variable_name(name)) {
+		if (jsonata && name != key) {
+			diag_error(key_at(diag_ptr_member(ptr, key)),
+				   "\"%s\": a JSONata state's Assign takes expressions (\"{%% ... %%}\"), not \".$\" fields",
+				   key);
+			ok = false;
+		} else if (!variable_name(name)) {
 			diag_error(key_at(diag_ptr_member(ptr, key)),
 				   "\"%s\" is not a variable's name: a letter or '_' followed by letters, digits and '_'",
 				   name);
@@ -527,6 +655,8 @@ parse_assign(struct program *prog, json_t *v, const char *ptr)
 	}
 	if (!ok)
 		return NULL;
+	if (jsonata)
+		return parse_jtemplate(prog, v, ptr, "Assign");
 	return parse_template(prog, v, ptr, "Assign");
 }
 
@@ -692,7 +822,7 @@ parse_rule(struct program *prog, json_t *r, const char *ptr, int depth)
 				ok = false;
 				continue;
 			}
-			rule->assign = parse_assign(prog, v, mptr);
+			rule->assign = parse_assign(prog, v, mptr, false);
 			ok &= rule->assign != NULL;
 		} else if (strcmp(key, "Condition") == 0 || strcmp(key, "Output") == 0) {
 			diag_error(key_at(mptr), "\"%s\" belongs to the JSONata query language, which is not supported yet", key);
@@ -929,6 +1059,9 @@ parse_catch(struct program *prog, struct state *st, json_t *v, const char *ptr)
 	static const char *const names[] = {
 		"ErrorEquals", "Next", "ResultPath", "Comment", "Assign", NULL
 	};
+	static const char *const jnames[] = {
+		"ErrorEquals", "Next", "Output", "Comment", "Assign", NULL
+	};
 	size_t i, n;
 
 	if (!json_is_array(v)) {
@@ -947,7 +1080,8 @@ parse_catch(struct program *prog, struct state *st, json_t *v, const char *ptr)
 			diag_error(at(cptr), "a catcher must be an object, not %s", type_name(c));
 			continue;
 		}
-		if (!only_fields(c, cptr, names, "catcher") || !parse_errors(&ct->errors, c, cptr))
+		if (!only_fields(c, cptr, st->jsonata ? jnames : names, "catcher") ||
+		    !parse_errors(&ct->errors, c, cptr))
 			continue;
 		ct->loc = at(cptr);
 		ct->next = -1;
@@ -957,7 +1091,9 @@ parse_catch(struct program *prog, struct state *st, json_t *v, const char *ptr)
 		}
 		ct->next_name = want_string(x, diag_ptr_member(cptr, "Next"), "Next");
 		ct->next_loc = at(diag_ptr_member(cptr, "Next"));
-		if ((x = json_object_get(c, "ResultPath")))
+		if (st->jsonata)
+			;	/* Output, below */
+		else if ((x = json_object_get(c, "ResultPath")))
 			path_field(prog, &ct->result_path, x, diag_ptr_member(cptr, "ResultPath"),
 				   "ResultPath", PATH_RESULT);
 		else
@@ -965,7 +1101,9 @@ parse_catch(struct program *prog, struct state *st, json_t *v, const char *ptr)
 				  "a catcher without \"ResultPath\" replaces the state's input with "
 				  "the error output; \"ResultPath\": \"$.error\" keeps both");
 		if ((x = json_object_get(c, "Assign")))
-			ct->assign = parse_assign(prog, x, diag_ptr_member(cptr, "Assign"));
+			ct->assign = parse_assign(prog, x, diag_ptr_member(cptr, "Assign"), st->jsonata);
+		if (st->jsonata && (x = json_object_get(c, "Output")))
+			ct->output = parse_jtemplate(prog, x, diag_ptr_member(cptr, "Output"), "Output");
 		if ((x = json_object_get(c, "Comment")))
 			want_string(x, diag_ptr_member(cptr, "Comment"), "Comment");
 		if (has_all(&ct->errors) && i != n - 1)
@@ -1091,6 +1229,17 @@ parse_task(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 		diag_warn(W_TASK_NO_TIMEOUT, key_at(ptr),
 			  "a Task state without \"TimeoutSeconds\" waits as long as its handler "
 			  "takes (on AWS, up to 99999999 seconds)");
+	if (st->jsonata) {
+		static const char *const later[] = { "TimeoutSeconds", "HeartbeatSeconds" };
+		size_t i;
+
+		for (i = 0; i < 2; i++)
+			if ((v = json_object_get(obj, later[i])) && has_expression(v)) {
+				diag_error(at(diag_ptr_member(ptr, later[i])),
+					   "a JSONata expression for \"%s\" is not supported yet", later[i]);
+				json_object_del(obj, later[i]);
+			}
+	}
 	if ((v = json_object_get(obj, "TimeoutSeconds")))
 		want_int(v, tptr, "TimeoutSeconds", 1, SECONDS_MAX, &st->task.timeout);
 	if ((v = json_object_get(obj, "TimeoutSecondsPath"))) {
@@ -1117,8 +1266,9 @@ parse_task(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 	if ((v = json_object_get(obj, "Catch")))
 		parse_catch(prog, st, v, diag_ptr_member(ptr, "Catch"));
 	/* A constant FunctionName can be checked for a binding at start-up. */
-	if (st->task.kind == RES_LAMBDA_INVOKE && st->parameters)
-		st->task.function = constant_member(prog, st->parameters, "FunctionName");
+	if (st->task.kind == RES_LAMBDA_INVOKE && (st->parameters || st->arguments))
+		st->task.function = constant_member(prog, st->parameters ? st->parameters :
+						    st->arguments, "FunctionName");
 }
 
 static void
@@ -1147,6 +1297,11 @@ parse_wait(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 		return;
 	}
 	st->wait_loc = at(mptr);
+	if (st->jsonata && json_is_string(v) &&
+	    is_expression(json_string_value(v), json_string_length(v))) {
+		st->wait.jn = parse_jtemplate(prog, v, mptr, which);
+		return;
+	}
 	switch (st->wait.kind) {
 	case WAIT_SECONDS:
 		want_int(v, mptr, which, 0, SECONDS_MAX, &st->wait.seconds);
@@ -1193,9 +1348,13 @@ parse_fail(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 		diag_error(key_at(diag_ptr_member(ptr, "ErrorPath")), "a Fail state cannot have both \"Error\" and \"ErrorPath\"");
 	if (c && cp)
 		diag_error(key_at(diag_ptr_member(ptr, "CausePath")), "a Fail state cannot have both \"Cause\" and \"CausePath\"");
-	if (e)
+	if (st->jsonata && e && json_is_string(e) && is_expression(json_string_value(e), json_string_length(e)))
+		st->fail.error_jn = parse_jtemplate(prog, e, diag_ptr_member(ptr, "Error"), "Error");
+	else if (e)
 		st->fail.error = want_string(e, diag_ptr_member(ptr, "Error"), "Error");
-	if (c)
+	if (st->jsonata && c && json_is_string(c) && is_expression(json_string_value(c), json_string_length(c)))
+		st->fail.cause_jn = parse_jtemplate(prog, c, diag_ptr_member(ptr, "Cause"), "Cause");
+	else if (c)
 		st->fail.cause = want_string(c, diag_ptr_member(ptr, "Cause"), "Cause");
 	if (ep)
 		fail_path(prog, ep, diag_ptr_member(ptr, "ErrorPath"), "ErrorPath",
@@ -1203,6 +1362,46 @@ parse_fail(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 	if (cp)
 		fail_path(prog, cp, diag_ptr_member(ptr, "CausePath"), "CausePath",
 			  &st->fail.cause_path, &st->fail.cause_call);
+}
+
+/* A JSONata Choice rule: Condition, Next, and its own Output and Assign. */
+static struct rule *
+parse_jn_rule(struct program *prog, json_t *r, const char *ptr)
+{
+	static const char *const names[] = { "Condition", "Next", "Output", "Assign", "Comment", NULL };
+	struct rule *rule = arena_alloc(sizeof *rule);
+	json_t *v;
+
+	rule->kind = RULE_CMP;
+	rule->loc = at(ptr);
+	rule->next = -1;
+	if (!json_is_object(r)) {
+		diag_error(at(ptr), "a Choice rule must be an object, not %s", type_name(r));
+		return rule;
+	}
+	if (!only_fields(r, ptr, names, "JSONata Choice rule"))
+		return rule;
+	if (!(v = json_object_get(r, "Condition")))
+		diag_error(at(ptr), "a JSONata Choice rule needs \"Condition\"");
+	else if (!json_is_boolean(v) && !(json_is_string(v) &&
+					  is_expression(json_string_value(v), json_string_length(v))))
+		diag_error(at(diag_ptr_member(ptr, "Condition")),
+			   "\"Condition\" must be true, false or a JSONata expression (\"{%% ... %%}\")");
+	else
+		rule->condition = parse_jtemplate(prog, v, diag_ptr_member(ptr, "Condition"), "Condition");
+	if (!(v = json_object_get(r, "Next"))) {
+		diag_error(at(ptr), "a Choice rule needs \"Next\"");
+	} else {
+		rule->next_name = want_string(v, diag_ptr_member(ptr, "Next"), "Next");
+		rule->next_loc = at(diag_ptr_member(ptr, "Next"));
+	}
+	if ((v = json_object_get(r, "Output")))
+		rule->output = parse_jtemplate(prog, v, diag_ptr_member(ptr, "Output"), "Output");
+	if ((v = json_object_get(r, "Assign")))
+		rule->assign = parse_assign(prog, v, diag_ptr_member(ptr, "Assign"), true);
+	if ((v = json_object_get(r, "Comment")))
+		want_string(v, diag_ptr_member(ptr, "Comment"), "Comment");
+	return rule;
 }
 
 static void
@@ -1224,7 +1423,9 @@ parse_choices(struct program *prog, struct state *st, json_t *obj, const char *p
 	st->choice.nrule = (int)json_array_size(v);
 	st->choice.rules = arena_alloc((size_t)st->choice.nrule * sizeof *st->choice.rules);
 	for (i = 0; i < json_array_size(v); i++)
-		st->choice.rules[i] = parse_rule(prog, json_array_get(v, i), diag_ptr_index(cptr, i), 0);
+		st->choice.rules[i] = st->jsonata ?
+			parse_jn_rule(prog, json_array_get(v, i), diag_ptr_index(cptr, i)) :
+			parse_rule(prog, json_array_get(v, i), diag_ptr_index(cptr, i), 0);
 	d = json_object_get(obj, "Default");
 	if (d) {
 		st->choice.default_name = want_string(d, diag_ptr_member(ptr, "Default"), "Default");
@@ -1235,6 +1436,24 @@ parse_choices(struct program *prog, struct state *st, json_t *obj, const char *p
 static void query_language(json_t *v, const char *ptr);
 static void parse_parallel(struct program *prog, struct state *st, json_t *obj, const char *ptr);
 static void parse_map(struct program *prog, struct state *st, json_t *obj, const char *ptr);
+
+static bool uses_jsonata(json_t *v, bool inherited);
+
+/* A field that JSONata states do not have. */
+static bool
+jsonpath_only(int f)
+{
+	switch (f) {
+	case F_INPUT_PATH: case F_OUTPUT_PATH: case F_PARAMETERS: case F_RESULT_SELECTOR:
+	case F_RESULT_PATH: case F_RESULT: case F_TIMEOUT_SECONDS_PATH:
+	case F_HEARTBEAT_SECONDS_PATH: case F_SECONDS_PATH: case F_TIMESTAMP_PATH:
+	case F_ERROR_PATH: case F_CAUSE_PATH: case F_ITEMS_PATH: case F_MAX_CONCURRENCY_PATH:
+	case F_TOLERATED_FAILURE_PERCENTAGE_PATH: case F_TOLERATED_FAILURE_COUNT_PATH:
+		return true;
+	default:
+		return false;
+	}
+}
 
 static struct state *
 parse_state(struct program *prog, const char *name, json_t *obj, const char *ptr)
@@ -1286,6 +1505,7 @@ parse_state(struct program *prog, const char *name, json_t *obj, const char *ptr
 	}
 	st->kind = (enum state_kind)k;
 	mask = 1u << k;
+	st->jsonata = uses_jsonata(obj, prog->jsonata);
 
 	/* Every member must be a field of this state type. */
 	json_object_foreach(obj, key, v) {
@@ -1303,8 +1523,13 @@ parse_state(struct program *prog, const char *name, json_t *obj, const char *ptr
 		} else if (fields[f].support == LATER) {
 			diag_error(key_at(mptr), "\"%s\" is not supported yet", key);
 			supported = false;
-		} else if (fields[f].support == JSONATA) {
-			diag_error(key_at(mptr), "\"%s\" belongs to the JSONata query language, which is not supported yet", key);
+		} else if (fields[f].support == JSONATA && !st->jsonata) {
+			diag_error(key_at(mptr), "\"%s\" belongs to the JSONata query language; this state uses JSONPath (\"QueryLanguage\": \"JSONata\" changes that)",
+				   key);
+			supported = false;
+		} else if (st->jsonata && jsonpath_only(f)) {
+			diag_error(key_at(mptr), "\"%s\" belongs to the JSONPath query language; a JSONata state uses \"Arguments\", \"Output\" and \"Assign\" instead",
+				   key);
 			supported = false;
 		}
 	}
@@ -1349,7 +1574,15 @@ parse_state(struct program *prog, const char *name, json_t *obj, const char *ptr
 	}
 	if ((v = json_object_get(obj, "Assign"))) {
 		st->assign_loc = at(diag_ptr_member(ptr, "Assign"));
-		st->assign = parse_assign(prog, v, st->assign_loc.ptr);
+		st->assign = parse_assign(prog, v, st->assign_loc.ptr, st->jsonata);
+	}
+	if ((v = json_object_get(obj, "Arguments"))) {
+		st->arguments_loc = at(diag_ptr_member(ptr, "Arguments"));
+		st->arguments = parse_jtemplate(prog, v, st->arguments_loc.ptr, "Arguments");
+	}
+	if ((v = json_object_get(obj, "Output"))) {
+		st->output_loc = at(diag_ptr_member(ptr, "Output"));
+		st->output = parse_jtemplate(prog, v, st->output_loc.ptr, "Output");
 	}
 	if ((v = json_object_get(obj, "Result"))) {
 		st->has_result = true;
@@ -1454,9 +1687,7 @@ query_language(json_t *v, const char *ptr)
 {
 	const char *ql = want_string(v, ptr, "QueryLanguage");
 
-	if (ql && strcmp(ql, "JSONata") == 0)
-		diag_error(at(ptr), "the JSONata query language is not supported yet");
-	else if (ql && strcmp(ql, "JSONPath") != 0)
+	if (ql && strcmp(ql, "JSONPath") != 0 && strcmp(ql, "JSONata") != 0)
 		diag_error(at(ptr), "\"QueryLanguage\" must be \"JSONPath\" or \"JSONata\"");
 }
 
@@ -1472,6 +1703,7 @@ parse_sub_machine(struct program *prog, struct state *st, json_t *obj, const cha
 	const char *key;
 	json_t *v;
 	int i;
+	bool inherited;
 
 	if (!json_is_object(obj)) {
 		diag_error(at(ptr), "%s must be an object, not %s", what, type_name(obj));
@@ -1492,7 +1724,11 @@ parse_sub_machine(struct program *prog, struct state *st, json_t *obj, const cha
 		want_string(v, diag_ptr_member(ptr, "Comment"), "Comment");
 	if ((v = json_object_get(obj, "QueryLanguage")))
 		query_language(v, diag_ptr_member(ptr, "QueryLanguage"));
+	/* Its states inherit the query language of the state they are in. */
+	inherited = prog->jsonata;
+	prog->jsonata = uses_jsonata(obj, st->jsonata);
 	parse_states(prog, m, obj, ptr, what);
+	prog->jsonata = inherited;
 	return m;
 }
 
@@ -1910,11 +2146,28 @@ parse_map(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 		if (st->parameters)
 			diag_error(key_at(diag_ptr_member(ptr, "ItemSelector")),
 				   "a Map state cannot have both \"ItemSelector\" and \"Parameters\"");
-		mp->selector = parse_template(prog, v, diag_ptr_member(ptr, "ItemSelector"), "ItemSelector");
+		mp->selector = st->jsonata ?
+			parse_jtemplate(prog, v, diag_ptr_member(ptr, "ItemSelector"), "ItemSelector") :
+			parse_template(prog, v, diag_ptr_member(ptr, "ItemSelector"), "ItemSelector");
 	} else {
 		mp->selector = st->parameters;	/* the older name of ItemSelector */
 	}
 	st->parameters = NULL;
+	if ((v = json_object_get(obj, "Items")))
+		mp->items = parse_jtemplate(prog, v, diag_ptr_member(ptr, "Items"), "Items");
+	if (st->jsonata) {
+		static const char *const later[] = {
+			"MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof later / sizeof later[0]; i++)
+			if ((v = json_object_get(obj, later[i])) && has_expression(v)) {
+				diag_error(at(diag_ptr_member(ptr, later[i])),
+					   "a JSONata expression for \"%s\" is not supported yet", later[i]);
+				json_object_del(obj, later[i]);
+			}
+	}
 	if (one_of(obj, ptr, "MaxConcurrency", "MaxConcurrencyPath")) {
 		if ((v = json_object_get(obj, "MaxConcurrency")))
 			want_int(v, diag_ptr_member(ptr, "MaxConcurrency"), "MaxConcurrency", 0,
@@ -2092,6 +2345,7 @@ parse_program(json_t *root, const char *file, const char *name)
 		want_int(v, "/TimeoutSeconds", "TimeoutSeconds", 0, SECONDS_MAX, &prog->timeout);
 	if ((v = json_object_get(root, "QueryLanguage")))
 		query_language(v, "/QueryLanguage");
+	prog->jsonata = uses_jsonata(root, false);
 	parse_states(prog, m, root, "", "the state machine");
 	check_jsonata(root, "", uses_jsonata(root, false));
 	return prog;

@@ -30,7 +30,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 9
+#define ASLRT_ABI 10
 
 #include <stddef.h>
 #include <stdint.h>
@@ -326,6 +326,8 @@ typedef struct asl_fail_desc {
 	const asl_path *cause_path;	/* CausePath, or NULL */
 	const asl_intrinsic *error_call;	/* ErrorPath as an intrinsic */
 	const asl_intrinsic *cause_call;	/* CausePath as an intrinsic */
+	const asl_template *error_jn;	/* JSONata Error, or NULL */
+	const asl_template *cause_jn;	/* JSONata Cause, or NULL */
 } asl_fail_desc;
 
 /*
@@ -394,6 +396,8 @@ typedef struct asl_map_desc {
 	const asl_item_reader *reader;	/* ItemReader, or NULL */
 	const asl_item_batcher *batcher;	/* ItemBatcher, or NULL */
 	const asl_result_writer *writer;	/* ResultWriter, or NULL */
+	int jsonata;		/* JSONata: selector's expressions see $states */
+	const asl_template *items;	/* JSONata Items, or NULL (the input) */
 } asl_map_desc;
 
 /* A compiled timestamp: seconds since the epoch and nanoseconds. */
@@ -688,6 +692,33 @@ int asl_wait_timestamp_path(asl_ctx *ctx, const asl_path *p, json_t *v);
 ** from v (borrowed); always returns ASL_FAIL.
 */
 int asl_fail_state(asl_ctx *ctx, const asl_fail_desc *f, json_t *v);
+
+/* ---- JSONata states ----
+**
+** Their fields are templates whose "{% ... %}" strings are JSONata
+** expressions; $states.input is the state's input, $states.result the
+** result of its work, $states.errorOutput a caught error's output. An
+** expression that fails, gives nothing or gives a function fails the state
+** with States.QueryEvaluationError.
+*/
+/* Arguments: t applied to the state input v (consumed). */
+json_t *asl_jn_arguments(asl_ctx *ctx, const asl_template *t, json_t *v);
+/* Assign, with the state input in and result (NULL: none), borrowed. */
+int asl_jn_assign(asl_ctx *ctx, const asl_template *t, json_t *in, json_t *result);
+/*
+** Output: t (NULL: result if there is one, else in) with the state input
+** in and result (NULL: none); consumes both.
+*/
+json_t *asl_jn_output(asl_ctx *ctx, const asl_template *t, json_t *in, json_t *result);
+/*
+** A catcher's Assign a and Output o (NULL: none; its output is then the
+** error output), with the state input in (consumed) and the caught error.
+*/
+json_t *asl_jn_catch(asl_ctx *ctx, const asl_template *a, const asl_template *o, json_t *in);
+/* A Choice rule's Condition: 1, 0, or -1 when it failed. */
+int asl_jn_condition(asl_ctx *ctx, const asl_template *t, json_t *in);
+/* Wait: Seconds (or Timestamp, when timestamp) from t, of the state input. */
+int asl_jn_wait(asl_ctx *ctx, const asl_template *t, int timestamp, json_t *in);
 
 /* Choice with no match and no Default: always returns ASL_FAIL. */
 int asl_no_choice(asl_ctx *ctx);

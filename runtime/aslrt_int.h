@@ -434,6 +434,15 @@ ASLP_HIDDEN int aslp_fail_state(asl_ctx *ctx, const char *error,
 */
 ASLP_HIDDEN char *aslp_render(asl_ctx *ctx, json_t *v);
 /*
+** The JSONata template t with $states.input, .result and .errorOutput
+** (NULL: absent): a new reference, or NULL with the error recorded.
+*/
+ASLP_HIDDEN json_t *aslp_jn_template(asl_ctx *ctx, const asl_template *t, json_t *input,
+				     json_t *result, json_t *error_output);
+/* Fail: t's value v is not of the type want (its first node names the field). */
+ASLP_HIDDEN int aslp_jn_unexpected(asl_ctx *ctx, const asl_template *t, const char *want,
+				   json_t *v);
+/*
 ** Record an error whose name and cause were made elsewhere (a branch's):
 ** takes both (malloc'd, either may be NULL). Returns ASL_FAIL.
 */

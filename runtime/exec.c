@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1058,6 +1059,48 @@ asl_wait_timestamp_path(asl_ctx *ctx, const asl_path *p, json_t *v)
 	return ASL_FAIL;
 }
 
+/* A JSONata Seconds or Timestamp (timestamp), of the state input v. */
+int
+asl_jn_wait(asl_ctx *ctx, const asl_template *t, int timestamp, json_t *v)
+{
+	json_t *x = aslp_jn_template(ctx, t, v, NULL, NULL);
+	asl_time tm;
+	int64_t secs;
+
+	if (!x)
+		return ASL_FAIL;
+	if (timestamp) {
+		if (!json_is_string(x)) {
+			aslp_jn_unexpected(ctx, t, "string", x);
+			json_decref(x);
+			return ASL_FAIL;
+		}
+		if (!aslp_is_timestamp(x, &tm)) {
+			aslp_fail_state(ctx, "States.QueryEvaluationError",
+					"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s",
+					json_string_value(x));
+			json_decref(x);
+			return ASL_FAIL;
+		}
+		json_decref(x);
+		return asl_wait_timestamp(ctx, &tm);
+	}
+	if (!json_is_number(x) || json_number_value(x) != floor(json_number_value(x)) ||
+	    json_number_value(x) < 0 || json_number_value(x) > 99999999) {
+		char *text = aslp_render(ctx, x);
+
+		aslp_fail_state(ctx, "States.QueryEvaluationError",
+				"The Seconds field must be an integer from 0 to 99999999, but was: %s",
+				text ? text : "");
+		free(text);
+		json_decref(x);
+		return ASL_FAIL;
+	}
+	secs = (int64_t)json_number_value(x);
+	json_decref(x);
+	return asl_wait_seconds(ctx, secs);
+}
+
 /* ---- Fail, and Choice without a match ---- */
 
 /* The string at ErrorPath or CausePath, as a new malloc'd string. */
@@ -1102,10 +1145,45 @@ call_text(asl_ctx *ctx, const asl_intrinsic *c, json_t *v)
 	return s;
 }
 
+/* A JSONata Error or Cause: the string t makes of the state input v. */
+static char *
+fail_jsonata(asl_ctx *ctx, const asl_template *t, json_t *v)
+{
+	json_t *x = aslp_jn_template(ctx, t, v, NULL, NULL);
+	char *s;
+
+	if (!x)
+		return NULL;
+	if (!json_is_string(x)) {
+		aslp_jn_unexpected(ctx, t, "string", x);
+		json_decref(x);
+		return NULL;
+	}
+	s = aslp_printf("%s", json_string_value(x));
+	json_decref(x);
+	return s;
+}
+
 int
 asl_fail_state(asl_ctx *ctx, const asl_fail_desc *f, json_t *v)
 {
 	char *error = NULL, *cause = NULL;
+
+	if (f->error_jn || f->cause_jn) {
+		if (f->error_jn && !(error = fail_jsonata(ctx, f->error_jn, v)))
+			return ASL_FAIL;
+		if (f->cause_jn && !(cause = fail_jsonata(ctx, f->cause_jn, v))) {
+			free(error);
+			return ASL_FAIL;
+		}
+		if (!f->error_jn && f->error)
+			error = aslp_printf("%s", f->error);
+		if (!f->cause_jn && f->cause)
+			cause = aslp_printf("%s", f->cause);
+		fail_with(ctx, error, cause);	/* takes cause */
+		free(error);
+		return ASL_FAIL;
+	}
 
 	if (f->error_call) {
 		error = call_text(ctx, f->error_call, v);

@@ -216,7 +216,10 @@ item_input(asl_ctx *c, const struct fan *f, size_t i)
 		return json_incref(item);
 	c->map_value = item;
 	c->map_index = i;
-	in = asl_parameters(c, f->map->selector, json_incref(f->input));
+	if (f->map->jsonata)
+		in = aslp_jn_template(c, f->map->selector, f->input, NULL, NULL);
+	else
+		in = asl_parameters(c, f->map->selector, json_incref(f->input));
 	json_decref(c->map_item);
 	json_decref(c->map_index_json);
 	json_decref(c->context);
@@ -832,6 +835,15 @@ map_items(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 	json_t *items;
 	char *text;
 
+	if (m->items) {
+		items = aslp_jn_template(ctx, m->items, v, NULL, NULL);
+		if (items && !json_is_array(items)) {
+			aslp_jn_unexpected(ctx, m->items, "array", items);
+			json_decref(items);
+			items = NULL;
+		}
+		return items;
+	}
 	items = m->items_path ? path_value(ctx, m->items_path, v) : json_incref(v);
 	if (items && !json_is_array(items)) {
 		text = aslp_render(ctx, items);

@@ -7,15 +7,46 @@
 ** parsed once, at program start, and is shared by reference.
 */
 #include "aslrt_int.h"
+#include "jsonata.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct build {
 	asl_ctx *ctx;
 	const asl_tnode *nodes;
 	int i;			/* next node */
 	json_t *input;		/* the template's input, borrowed */
+	const struct jn_scope *jn;	/* JSONata: what $states holds */
 };
+
+/*
+** A JSONata field's value, or NULL with States.QueryEvaluationError
+** recorded, its cause as the service words it.
+*/
+static json_t *
+jsonata_value(asl_ctx *ctx, const asl_jexpr *x, const char *field, const struct jn_scope *s)
+{
+	struct jn_err err;
+	struct jn_v r = aslp_jn_eval(x, ctx->run->prog->kvals, s, &err);
+
+	if (r.j)
+		return r.j;
+	if (err.code && strcmp(err.code, "U1000") == 0) {
+		aslp_oom(ctx);
+		return NULL;
+	}
+	if (err.code)
+		aslp_fail_state(ctx, "States.QueryEvaluationError",
+				"The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s: %s",
+				x->text, field, err.code, err.message);
+	else
+		aslp_fail_state(ctx, "States.QueryEvaluationError",
+				err.function ? "The JSONata expression '%s' specified for the field '%s' returned an unsupported result type." :
+				"The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).",
+				x->text, field);
+	return NULL;
+}
 
 static json_t *
 oom(asl_ctx *ctx)
@@ -39,6 +70,8 @@ build(struct build *b)
 	switch (n->kind) {
 	case ASL_T_CONST:
 		return json_incref(b->ctx->run->prog->kvals[n->konst]);
+	case ASL_T_JSONATA:
+		return jsonata_value(b->ctx, n->jsonata, n->field, b->jn);
 	case ASL_T_CALL:
 		return aslp_call(b->ctx, n->call, b->input);
 	case ASL_T_PATH:
@@ -99,6 +132,7 @@ apply(asl_ctx *ctx, const asl_template *t, json_t *v)
 	b.nodes = t->nodes;
 	b.i = 0;
 	b.input = v;
+	b.jn = NULL;
 	out = build(&b);
 	aslp_release(ctx, v);
 	return out;
@@ -135,10 +169,19 @@ asl_result_selector(asl_ctx *ctx, const asl_template *t, json_t *v)
 #define ASSIGN_MAX ASLP_PAYLOAD_LIMIT		/* one Assign, all values */
 #define VARIABLES_MAX (10 * 1024 * 1024)	/* an execution's variables */
 
+static int assign_values(asl_ctx *ctx, json_t *vals);
+
 int
 asl_assign(asl_ctx *ctx, const asl_template *t, json_t *v)
 {
-	json_t *vals = apply(ctx, t, json_incref(v)), *next, *val, *old;
+	return assign_values(ctx, apply(ctx, t, json_incref(v)));
+}
+
+/* Set the variables of vals (consumed) from the next state on. */
+static int
+assign_values(asl_ctx *ctx, json_t *vals)
+{
+	json_t *next, *val, *old;
 	const char *name;
 	size_t total = 0, size, all;
 	int depth;
@@ -192,4 +235,147 @@ int
 asl_catch_assign(asl_ctx *ctx, const asl_template *t)
 {
 	return asl_assign(ctx, t, ctx->caught);
+}
+
+/* ---- JSONata ---- */
+
+json_t *
+aslp_jn_template(asl_ctx *ctx, const asl_template *t, json_t *input, json_t *result,
+		 json_t *error_output)
+{
+	struct jn_scope s;
+	struct build b;
+
+	memset(&s, 0, sizeof s);
+	s.input = input;
+	s.result = result;
+	s.error_output = error_output;
+	s.ctx = ctx;
+	b.ctx = ctx;
+	b.nodes = t->nodes;
+	b.i = 0;
+	b.input = input;
+	b.jn = &s;
+	return build(&b);
+}
+
+json_t *
+asl_jn_arguments(asl_ctx *ctx, const asl_template *t, json_t *v)
+{
+	json_t *out;
+
+	if (ctx->test)
+		aslp_test_reach(ctx, ASLP_TS_AFTER_PARAMETERS - 1);
+	out = aslp_jn_template(ctx, t, v, NULL, NULL);
+	if (ctx->test)
+		aslp_test_step(ctx, ASLP_TS_AFTER_PARAMETERS, out);
+	aslp_release(ctx, v);
+	return out;
+}
+
+int
+asl_jn_assign(asl_ctx *ctx, const asl_template *t, json_t *in, json_t *result)
+{
+	json_t *vals = aslp_jn_template(ctx, t, in, result, NULL);
+
+	return vals ? assign_values(ctx, vals) : ASL_FAIL;
+}
+
+json_t *
+asl_jn_output(asl_ctx *ctx, const asl_template *t, json_t *in, json_t *result)
+{
+	json_t *out;
+
+	if (!t) {
+		if (!result)
+			return in;
+		aslp_release(ctx, in);
+		return result;
+	}
+	out = aslp_jn_template(ctx, t, in, result, NULL);
+	aslp_release(ctx, in);
+	aslp_release(ctx, result);
+	return out;
+}
+
+json_t *
+asl_jn_catch(asl_ctx *ctx, const asl_template *assign, const asl_template *output, json_t *in)
+{
+	json_t *err = ctx->caught, *out;
+
+	ctx->caught = NULL;
+	if (!err) {		/* not reached: asl_recover made it */
+		aslp_release(ctx, in);
+		aslp_fail(ctx, "States.Runtime", "internal error: no error output");
+		return NULL;
+	}
+	if (assign) {
+		json_t *vals = aslp_jn_template(ctx, assign, in, NULL, err);
+
+		if (!vals || assign_values(ctx, vals)) {
+			aslp_release(ctx, in);
+			json_decref(err);
+			return NULL;
+		}
+	}
+	if (!output) {
+		aslp_release(ctx, in);
+		return err;
+	}
+	out = aslp_jn_template(ctx, output, in, NULL, err);
+	aslp_release(ctx, in);
+	json_decref(err);
+	return out;
+}
+
+/* What the service calls a value's type in its causes. */
+static const char *
+type_word(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "object";
+	case JSON_ARRAY: return "array";
+	case JSON_STRING: return "string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "boolean";
+	default: return "null";
+	}
+}
+
+int
+aslp_jn_unexpected(asl_ctx *ctx, const asl_template *t, const char *want, json_t *v)
+{
+	char *text = aslp_render(ctx, v);
+	const asl_tnode *n = &t->nodes[0];
+
+	if (n->kind == ASL_T_JSONATA)
+		aslp_fail_state(ctx, "States.QueryEvaluationError",
+				"The JSONata expression '%s' specified for the field '%s' returned an unexpected result type. Expected '%s', but was '%s' for value: %s",
+				n->jsonata->text, n->field, want, type_word(v), text ? text : "");
+	else
+		aslp_fail_state(ctx, "States.QueryEvaluationError",
+				"The field '%s' has an unexpected type. Expected '%s', but was '%s' for value: %s",
+				n->field ? n->field : "?", want, type_word(v), text ? text : "");
+	free(text);
+	return ASL_FAIL;
+}
+
+int
+asl_jn_condition(asl_ctx *ctx, const asl_template *t, json_t *in)
+{
+	json_t *v = aslp_jn_template(ctx, t, in, NULL, NULL);
+	int r;
+
+	if (!v)
+		return -1;
+	if (!json_is_boolean(v)) {
+		aslp_jn_unexpected(ctx, t, "boolean", v);
+		json_decref(v);
+		return -1;
+	}
+	r = json_is_true(v);
+	json_decref(v);
+	return r;
 }
