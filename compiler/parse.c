@@ -508,12 +508,17 @@ expression(struct program *prog, json_t *v, const char *ptr)
 	size_t n = json_string_length(v);
 	struct jn_error err;
 	struct jn_node *root = jn_parse(s + 2, n - 4, &err);
-	const char *why = NULL;
+	const char *why = NULL, *b, *e;
 	struct jexpr *x;
 
 	if (!root)
 		return NULL;
-	x = jexpr_lower(prog, root, arena_strndup(s + 2, n - 4), &why);
+	/* Causes quote the expression without the blanks around it. */
+	for (b = s + 2, e = s + n - 2; b < e && strchr(" \t\r\n", *b); b++)
+		;
+	while (e > b && strchr(" \t\r\n", e[-1]))
+		e--;
+	x = jexpr_lower(prog, root, arena_strndup(b, (size_t)(e - b)), &why);
 	if (!x)
 		diag_error(at(ptr), "%s in JSONata expressions are not supported yet", why);
 	return x;

@@ -847,7 +847,7 @@ map_items(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 	items = m->items_path ? path_value(ctx, m->items_path, v) : json_incref(v);
 	if (items && !json_is_array(items)) {
 		text = aslp_render(ctx, items);
-		aslp_fail_state(ctx, "States.Runtime",
+		aslp_fail_state(ctx, m->jsonata ? "States.QueryEvaluationError" : "States.Runtime",
 				"Map state input must be an array but was: %s", text ? text : "");
 		free(text);
 		json_decref(items);

@@ -2161,7 +2161,88 @@ fn_assert(struct jn_cx *x, struct jn_v *argv, int argc)
 		    json_string_value(argv[1].j) : "$assert() statement failed");
 }
 
+/* ---- the functions AWS adds ---- */
+
+static struct jn_v
+fn_partition(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r;
+	size_t i, n, size;
+	json_t *chunk = NULL;
+
+	if (argc < 2 || !defined(argv[0]) || !defined(argv[1]))
+		return und();
+	if (num(argv[1].j) < 1)
+		return fail(EV, "D3050", "The size of a partition must be a positive integer");
+	size = (size_t)floor(num(argv[1].j));
+	n = json_array_size(argv[0].j);
+	r = val(json_array());
+	for (i = 0; r.j && i < n; i++) {
+		if (i % size == 0) {
+			chunk = json_array();
+			if (!chunk || json_array_append_new(r.j, chunk)) {
+				unref(r);
+				return oom(EV);
+			}
+		}
+		if (json_array_append(chunk, json_array_get(argv[0].j, i))) {
+			unref(r);
+			return oom(EV);
+		}
+	}
+	return r.j ? r : oom(EV);
+}
+
+static struct jn_v
+fn_range(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	double a, b, step = 1;
+	struct jn_v r;
+	size_t count = 0;
+
+	if (argc < 2 || !defined(argv[0]) || !defined(argv[1]))
+		return und();
+	a = floor(num(argv[0].j));
+	b = floor(num(argv[1].j));
+	if (argc > 2 && defined(argv[2]))
+		step = floor(num(argv[2].j));
+	r = val(json_array());
+	if (!r.j)
+		return oom(EV);
+	if (step == 0)
+		return r;
+	for (; step > 0 ? a <= b : a >= b; a += step) {
+		if (++count > 1000000) {
+			unref(r);
+			return fail(EV, "D2014", "The size of the sequence allocated by $range must not exceed 1e6.");
+		}
+		if (json_array_append_new(r.j, aslp_jn_number(a))) {
+			unref(r);
+			return oom(EV);
+		}
+	}
+	return r;
+}
+
+static struct jn_v
+fn_parse(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_error_t je;
+	json_t *v;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	v = json_loadb(json_string_value(argv[0].j), json_string_length(argv[0].j),
+		       JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	if (!v)
+		return fail(EV, "D3140", "The argument of $parse is not JSON: %s", je.text);
+	return val(v);
+}
+
 static const struct jn_builtin hofs[] = {
+	{ "partition", "<an:a>", fn_partition },
+	{ "range", "<nnn?:a>", fn_range },
+	{ "parse", "<s-:j>", fn_parse },
 	{ "error", "<s?:x>", fn_error },
 	{ "assert", "<bs?:x>", fn_assert },
 	{ "map", "<af>", hof_map },
