@@ -598,6 +598,8 @@ template_ref(struct lx *x, const struct template *t)
 		nf[k++] = FI(asl_tnode, kind, tnode_value[nd->kind]);
 		nf[k++] = FP(asl_tnode, key, str(x, nd->key));
 		switch (nd->kind) {
+		case TNODE_JSONATA:
+			die("a JSONata template in the llvm backend: llvm_build refuses JSONata");
 		case TNODE_OBJECT:
 		case TNODE_ARRAY:
 			nf[k++] = FI(asl_tnode, n, nd->n);
@@ -1180,6 +1182,10 @@ state(struct lx *x, const struct state *st)
 		LLVMValueRef slot = op->value ? x->v : x->in;
 
 		switch (op->kind) {
+		case OP_ARGUMENTS:
+		case OP_JN_ASSIGN:
+		case OP_JN_OUTPUT:
+			die("a JSONata step in the llvm backend: llvm_build refuses JSONata");
 		case OP_ENTER:
 			a[1] = element(x, x->sd, sizeof(asl_state_info), st->index);
 			a[2] = load(x, x->in);
@@ -1687,8 +1693,16 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	LLVMPassBuilderOptionsRef pbo;
 	LLVMErrorRef perr;
 	LLVMCodeGenOptLevel cg;
-	int status = 0, fd;
+	int status = 0, fd, i, k;
 
+	/* Fail closed: JSONata states are the C backend's for now. */
+	for (i = 0; i < prog->nmachine; i++)
+		for (k = 0; k < prog->machines[i]->nstate; k++)
+			if (prog->machines[i]->states[k]->jsonata) {
+				fprintf(stderr, "aslc: the llvm backend does not compile JSONata states yet (\"%s\"); the default C backend does\n",
+					prog->machines[i]->states[k]->name);
+				return 1;
+			}
 	memset(&x, 0, sizeof x);
 	LLVMInitializeNativeTarget();
 	LLVMInitializeNativeAsmPrinter();

@@ -269,7 +269,7 @@ lower_machine(struct program *prog, struct machine *m)
 		if (st->kind == STATE_TASK)
 			add_task(prog, st);
 		/* A catcher's ResultPath defaults to "$": the error output. */
-		for (k = 0; k < st->ncatch; k++) {
+		for (k = 0; k < st->ncatch && !st->jsonata; k++) {
 			struct pathfield *pf = &st->catch[k].result_path;
 
 			if (!pf->present) {
