@@ -412,6 +412,7 @@ struct task {
 	struct path *timeout_path;	/* TimeoutSecondsPath */
 	int64_t heartbeat;	/* HeartbeatSeconds; 0: none */
 	struct path *heartbeat_path;	/* HeartbeatSecondsPath */
+	struct template *timeout_jn, *heartbeat_jn;	/* JSONata */
 	int id;			/* emit_c: index of its descriptor */
 };
 
@@ -505,6 +506,7 @@ struct map {
 	const char *label;	/* Label, or NULL */
 	struct loc label_loc;
 	struct template *items;	/* JSONata Items, or NULL */
+	struct template *max_concurrency_jn, *percentage_jn, *count_jn;	/* JSONata */
 	struct item_reader *reader;	/* ItemReader, or NULL */
 	struct item_batcher *batcher;	/* ItemBatcher, or NULL */
 	struct result_writer *writer;	/* ResultWriter, or NULL */

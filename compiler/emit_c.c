@@ -622,6 +622,10 @@ emit_task_data(struct emitter *e, struct state *st)
 		emit_path(e, t->timeout_path);
 	if (t->heartbeat_path)
 		emit_path(e, t->heartbeat_path);
+	if (t->timeout_jn)
+		emit_template(e, t->timeout_jn, "TimeoutSeconds", st);
+	if (t->heartbeat_jn)
+		emit_template(e, t->heartbeat_jn, "HeartbeatSeconds", st);
 	t->id = e->ntask++;
 	out(e, "\n/* Resource of \"");
 	c_comment(e, st->name);
@@ -644,6 +648,10 @@ emit_task_data(struct emitter *e, struct state *st)
 		out(e, "\t.heartbeat = %lld,\n", (long long)t->heartbeat);
 	if (t->heartbeat_path)
 		out(e, "\t.heartbeat_path = &path_%d,\n", t->heartbeat_path->id);
+	if (t->timeout_jn)
+		out(e, "\t.timeout_jn = &tpl_%d,\n", t->timeout_jn->id);
+	if (t->heartbeat_jn)
+		out(e, "\t.heartbeat_jn = &tpl_%d,\n", t->heartbeat_jn->id);
 	out(e, "};\n");
 }
 
@@ -760,6 +768,12 @@ emit_map_data(struct emitter *e, struct state *st)
 		emit_template(e, m->selector, "ItemSelector", st);
 	if (m->items)
 		emit_template(e, m->items, "Items", st);
+	if (m->max_concurrency_jn)
+		emit_template(e, m->max_concurrency_jn, "MaxConcurrency", st);
+	if (m->percentage_jn)
+		emit_template(e, m->percentage_jn, "ToleratedFailurePercentage", st);
+	if (m->count_jn)
+		emit_template(e, m->count_jn, "ToleratedFailureCount", st);
 	m->id = e->nmap++;
 	if (m->reader)
 		emit_reader(e, st, m->id);
@@ -779,6 +793,12 @@ emit_map_data(struct emitter *e, struct state *st)
 		out(e, "\t.jsonata = 1,\n");
 	if (m->items)
 		out(e, "\t.items = &tpl_%d,\n", m->items->id);
+	if (m->max_concurrency_jn)
+		out(e, "\t.max_concurrency_jn = &tpl_%d,\n", m->max_concurrency_jn->id);
+	if (m->percentage_jn)
+		out(e, "\t.percentage_jn = &tpl_%d,\n", m->percentage_jn->id);
+	if (m->count_jn)
+		out(e, "\t.count_jn = &tpl_%d,\n", m->count_jn->id);
 	if (m->max_concurrency)
 		out(e, "\t.max_concurrency = %lld,\n", (long long)m->max_concurrency);
 	if (m->max_concurrency_path)
@@ -1286,7 +1306,8 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 		case OP_TIMEOUTS:
 			/* Only States.Runtime can come of it: never retried or caught. */
 			out(e, "\tif (asl_task_timeouts(ctx, &task_%d, v))\t/* %s */\n\t\tgoto failed;\n",
-			    st->task.id, st->task.timeout_path && st->task.heartbeat_path ?
+			    st->task.id, st->jsonata ? "TimeoutSeconds, HeartbeatSeconds" :
+			    st->task.timeout_path && st->task.heartbeat_path ?
 			    "TimeoutSecondsPath, HeartbeatSecondsPath" : st->task.timeout_path ?
 			    "TimeoutSecondsPath" : "HeartbeatSecondsPath");
 			break;

@@ -99,6 +99,12 @@ lower_jsonata(struct lowering *lw, struct state *st)
 	case STATE_MAP:
 	case STATE_WAIT:
 	case STATE_SUCCEED:
+		/* The timeouts read the state input, before Arguments. */
+		if (st->kind == STATE_TASK && (st->task.timeout_jn || st->task.heartbeat_jn)) {
+			op = add(lw, OP_TIMEOUTS, st->loc);
+			op->state = st;
+			op->value = true;
+		}
 		if (st->arguments) {
 			op = add(lw, OP_ARGUMENTS, st->arguments_loc);
 			op->tpl = st->arguments;

@@ -1235,14 +1235,20 @@ parse_task(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 			  "a Task state without \"TimeoutSeconds\" waits as long as its handler "
 			  "takes (on AWS, up to 99999999 seconds)");
 	if (st->jsonata) {
-		static const char *const later[] = { "TimeoutSeconds", "HeartbeatSeconds" };
+		static const char *const names[] = { "TimeoutSeconds", "HeartbeatSeconds" };
+		struct template **jn[] = { &st->task.timeout_jn, &st->task.heartbeat_jn };
 		size_t i;
 
 		for (i = 0; i < 2; i++)
-			if ((v = json_object_get(obj, later[i])) && has_expression(v)) {
-				diag_error(at(diag_ptr_member(ptr, later[i])),
-					   "a JSONata expression for \"%s\" is not supported yet", later[i]);
-				json_object_del(obj, later[i]);
+			if ((v = json_object_get(obj, names[i])) && json_is_string(v)) {
+				if (!is_expression(json_string_value(v), json_string_length(v)))
+					diag_error(at(diag_ptr_member(ptr, names[i])),
+						   "\"%s\" must be an integer or a JSONata expression (\"{%% ... %%}\")",
+						   names[i]);
+				else
+					*jn[i] = parse_jtemplate(prog, v, diag_ptr_member(ptr, names[i]),
+								 names[i]);
+				json_object_del(obj, names[i]);	/* read: not a number */
 			}
 	}
 	if ((v = json_object_get(obj, "TimeoutSeconds")))
@@ -2161,16 +2167,22 @@ parse_map(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 	if ((v = json_object_get(obj, "Items")))
 		mp->items = parse_jtemplate(prog, v, diag_ptr_member(ptr, "Items"), "Items");
 	if (st->jsonata) {
-		static const char *const later[] = {
+		static const char *const names[] = {
 			"MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"
 		};
+		struct template **jn[] = { &mp->max_concurrency_jn, &mp->percentage_jn, &mp->count_jn };
 		size_t i;
 
-		for (i = 0; i < sizeof later / sizeof later[0]; i++)
-			if ((v = json_object_get(obj, later[i])) && has_expression(v)) {
-				diag_error(at(diag_ptr_member(ptr, later[i])),
-					   "a JSONata expression for \"%s\" is not supported yet", later[i]);
-				json_object_del(obj, later[i]);
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if ((v = json_object_get(obj, names[i])) && json_is_string(v)) {
+				if (!is_expression(json_string_value(v), json_string_length(v)))
+					diag_error(at(diag_ptr_member(ptr, names[i])),
+						   "\"%s\" must be a number or a JSONata expression (\"{%% ... %%}\")",
+						   names[i]);
+				else
+					*jn[i] = parse_jtemplate(prog, v, diag_ptr_member(ptr, names[i]),
+								 names[i]);
+				json_object_del(obj, names[i]);	/* read: not a number */
 			}
 	}
 	if (one_of(obj, ptr, "MaxConcurrency", "MaxConcurrencyPath")) {

@@ -291,6 +291,8 @@ typedef struct asl_task_desc {
 	const asl_path *timeout_path;	/* TimeoutSecondsPath */
 	int64_t heartbeat;	/* HeartbeatSeconds, 0 if none */
 	const asl_path *heartbeat_path;	/* HeartbeatSecondsPath */
+	const asl_template *timeout_jn;	/* JSONata TimeoutSeconds, or NULL */
+	const asl_template *heartbeat_jn;	/* JSONata HeartbeatSeconds, or NULL */
 } asl_task_desc;
 
 /* One retrier of a Retry field, with the service's defaults filled in. */
@@ -398,6 +400,9 @@ typedef struct asl_map_desc {
 	const asl_result_writer *writer;	/* ResultWriter, or NULL */
 	int jsonata;		/* JSONata: selector's expressions see $states */
 	const asl_template *items;	/* JSONata Items, or NULL (the input) */
+	const asl_template *max_concurrency_jn;	/* JSONata MaxConcurrency */
+	const asl_template *percentage_jn;	/* JSONata ToleratedFailurePercentage */
+	const asl_template *count_jn;	/* JSONata ToleratedFailureCount */
 } asl_map_desc;
 
 /* A compiled timestamp: seconds since the epoch and nanoseconds. */

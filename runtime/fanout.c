@@ -785,6 +785,19 @@ max_concurrency(asl_ctx *ctx, const asl_map_desc *m, json_t *v, int64_t *n)
 	bool ok;
 
 	*n = m->max_concurrency;
+	if (m->max_concurrency_jn) {
+		if (!(x = aslp_jn_template(ctx, m->max_concurrency_jn, v, NULL, NULL)))
+			return false;
+		ok = json_is_number(x) && json_number_value(x) >= 0 &&
+		     json_number_value(x) <= INT32_MAX &&
+		     json_number_value(x) == (double)(int64_t)json_number_value(x);
+		if (ok)
+			*n = (int64_t)json_number_value(x);
+		else
+			aslp_jn_unexpected(ctx, m->max_concurrency_jn, "integer", x);
+		json_decref(x);
+		return ok;
+	}
 	if (!m->max_concurrency_path)
 		return true;
 	if (!(x = path_value(ctx, m->max_concurrency_path, v)))
@@ -804,6 +817,25 @@ tolerance(asl_ctx *ctx, const asl_map_desc *m, json_t *v, struct fan *f)
 
 	f->tolerated_percentage = m->has_percentage ? m->percentage : 0;
 	f->tolerated_count = m->has_count ? m->count : 0;
+	if (m->percentage_jn) {
+		if (!(x = aslp_jn_template(ctx, m->percentage_jn, v, NULL, NULL)))
+			return false;
+		if (!json_is_number(x) || json_number_value(x) < 0 || json_number_value(x) > 100)
+			ok = aslp_jn_unexpected(ctx, m->percentage_jn, "number from 0 to 100", x) == ASL_OK;
+		else
+			f->tolerated_percentage = json_number_value(x);
+		json_decref(x);
+	}
+	if (ok && m->count_jn) {
+		if (!(x = aslp_jn_template(ctx, m->count_jn, v, NULL, NULL)))
+			return false;
+		if (!json_is_number(x) || json_number_value(x) < 0 ||
+		    json_number_value(x) != (double)(int64_t)json_number_value(x))
+			ok = aslp_jn_unexpected(ctx, m->count_jn, "non-negative integer", x) == ASL_OK;
+		else
+			f->tolerated_count = (int64_t)json_number_value(x);
+		json_decref(x);
+	}
 	if (m->percentage_path) {
 		if (!(x = path_value(ctx, m->percentage_path, v)))
 			return false;

@@ -179,11 +179,35 @@ read_seconds(asl_ctx *ctx, const asl_path *p, const char *field, json_t *v,
 	return ASL_FAIL;
 }
 
+/* A JSONata TimeoutSeconds or HeartbeatSeconds, of the state input v. */
+static int
+jn_seconds(asl_ctx *ctx, const asl_template *tpl, json_t *v, int64_t *out)
+{
+	json_t *x = aslp_jn_template(ctx, tpl, v, NULL, NULL);
+	double d;
+
+	if (!x)
+		return ASL_FAIL;
+	d = json_number_value(x);
+	if (!json_is_number(x) || d != (double)(int64_t)d || d < 1 || d > 99999999) {
+		aslp_jn_unexpected(ctx, tpl, "integer from 1 to 99999999", x);
+		json_decref(x);
+		return ASL_FAIL;
+	}
+	*out = (int64_t)d;
+	json_decref(x);
+	return ASL_OK;
+}
+
 int
 asl_task_timeouts(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 {
 	ctx->path_timeout = 0;
 	ctx->path_heartbeat = 0;
+	if (t->timeout_jn && jn_seconds(ctx, t->timeout_jn, v, &ctx->path_timeout))
+		return ASL_FAIL;
+	if (t->heartbeat_jn && jn_seconds(ctx, t->heartbeat_jn, v, &ctx->path_heartbeat))
+		return ASL_FAIL;
 	if (t->timeout_path &&
 	    read_seconds(ctx, t->timeout_path, "TimeoutSecondsPath", v, &ctx->path_timeout))
 		return ASL_FAIL;
@@ -605,8 +629,8 @@ task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 	struct aslp_binding tmp;
 	const struct aslp_binding *b;
 	json_t *out = NULL;
-	int64_t timeout = t->timeout_path ? ctx->path_timeout : t->timeout;
-	int64_t heartbeat = t->heartbeat_path ? ctx->path_heartbeat : t->heartbeat;
+	int64_t timeout = t->timeout_path || t->timeout_jn ? ctx->path_timeout : t->timeout;
+	int64_t heartbeat = t->heartbeat_path || t->heartbeat_jn ? ctx->path_heartbeat : t->heartbeat;
 	char *fname = NULL;
 	size_t len;
 	int depth;
