@@ -63,7 +63,7 @@ RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
 	runtime/fanout.c runtime/itemio.c runtime/history.c runtime/teststate.c \
-	runtime/execute.c runtime/jsonata.c runtime/jneval.c \
+	runtime/execute.c runtime/jsonata.c runtime/jneval.c runtime/jsregex.c \
 	runtime/main.c
 
 COMPILER_OBJ = $(COMPILER_SRC:%.c=$(BUILD)/%.o)
@@ -75,7 +75,7 @@ $(BUILD)/compiler/%.o: compiler/%.c compiler/aslc.h compiler/asl.def include/asl
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/compiler/jsonata.o: compiler/jsonata.h
+$(BUILD)/compiler/jsonata.o $(BUILD)/compiler/jnlower.o $(BUILD)/compiler/parse.o: compiler/jsonata.h
 
 # aslc passes the sanitizer flags and jansson's libraries on to the builds
 # of generated programs.
@@ -125,9 +125,13 @@ $(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
+$(BUILD)/runtime/jsonata.o $(BUILD)/runtime/jneval.o $(BUILD)/runtime/template.o: runtime/jsonata.h
+$(BUILD)/runtime/jsregex.o $(BUILD)/runtime/jneval.o $(BUILD)/compiler/jnlower.o: runtime/jsregex.h
+
 # The compiler shares two runtime files: timestamps are checked, and
 # constants printed and measured, exactly as the runtime does it.
-$(BUILD)/aslc: $(COMPILER_OBJ) $(BUILD)/runtime/timeparse.o $(BUILD)/runtime/value.o
+$(BUILD)/aslc: $(COMPILER_OBJ) $(BUILD)/runtime/timeparse.o $(BUILD)/runtime/value.o \
+		$(BUILD)/runtime/jsregex.o
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(TCC_LIBS) $(LLVM_LIBS) \
 		$(JANSSON_LIBS)
 

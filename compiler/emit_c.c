@@ -447,7 +447,12 @@ emit_jexpr(struct emitter *e, struct jexpr *x)
 			c_string(e, n->str, strlen(n->str));
 		else
 			out(e, "NULL");
-		out(e, ", NULL },\n");
+		out(e, ", ");
+		if (n->flags2)
+			c_string(e, n->flags2, strlen(n->flags2));
+		else
+			out(e, "NULL");
+		out(e, " },\n");
 	}
 	out(e, "};\nstatic const asl_jexpr jx_%d = { .text = ", x->id);
 	c_string(e, x->text, strlen(x->text));

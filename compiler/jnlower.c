@@ -14,6 +14,7 @@
 */
 #include "aslc.h"
 #include "jsonata.h"
+#include "../runtime/jsregex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -90,7 +91,7 @@ static const char *
 name(struct lowering *lw, const struct jn_node *n)
 {
 	if (n->str && memchr(n->str, '\0', n->len)) {
-		lw->why = "a name with a NUL character";
+		lw->why = "a JSONata name cannot hold a NUL character here";
 		return "";
 	}
 	return n->str ? arena_strndup(n->str, n->len) : NULL;
@@ -103,13 +104,11 @@ lower(struct lowering *lw, const struct jn_node *n)
 	asl_jnode *d;
 
 	if (n->type == JN_PARENT || n->ancestor || n->seeking_parent || n->slot)
-		lw->why = "the parent operator %";
+		lw->why = "the parent operator % of JSONata is not supported yet";
 	else if (n->focus || n->index || n->tuple || n->type == JN_INDEX)
-		lw->why = "the @ and # bindings";
+		lw->why = "the @ and # bindings of JSONata are not supported yet";
 	else if (n->type == JN_TRANSFORM)
-		lw->why = "the transform operator |...|";
-	else if (n->type == JN_REGEX)
-		lw->why = "regular expressions";
+		lw->why = "the transform operator |...| of JSONata is not supported yet";
 	lw->nodes[k].type = (int)n->type;
 	lw->nodes[k].position = n->position;
 	c = 0;
@@ -154,6 +153,17 @@ lower(struct lowering *lw, const struct jn_node *n)
 	case JN_LAMBDA:
 		lw->nodes[k].str = n->signature ? arena_strdup(n->signature) : NULL;
 		break;
+	case JN_REGEX: {
+		const char *err;
+		struct aslp_re *re = aslp_re_compile(n->str, strlen(n->str), n->flags, &err);
+
+		if (!re)
+			lw->why = arena_printf("the regular expression /%s/ cannot be used: %s", n->str, err);
+		aslp_re_free(re);
+		lw->nodes[k].str = arena_strdup(n->str);
+		lw->nodes[k].flags2 = arena_strdup(n->flags ? n->flags : "");
+		break;
+	}
 	default:
 		break;
 	}

@@ -520,7 +520,7 @@ expression(struct program *prog, json_t *v, const char *ptr)
 		e--;
 	x = jexpr_lower(prog, root, arena_strndup(b, (size_t)(e - b)), &why);
 	if (!x)
-		diag_error(at(ptr), "%s in JSONata expressions are not supported yet", why);
+		diag_error(at(ptr), "%s", why);
 	return x;
 }
 

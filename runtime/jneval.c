@@ -21,6 +21,7 @@
 ** under the MIT License (see jsonata.c).
 */
 #include "jsonata.h"
+#include "jsregex.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -47,7 +48,7 @@ struct jn_frame {
 	struct jn_frame *next;	/* in the evaluation's list, once captured */
 };
 
-enum fn_kind { FN_LAMBDA, FN_BUILTIN, FN_PARTIAL_NATIVE, FN_CHAIN };
+enum fn_kind { FN_LAMBDA, FN_BUILTIN, FN_PARTIAL_NATIVE, FN_CHAIN, FN_REGEX };
 
 struct jn_fn {
 	enum fn_kind kind;
@@ -67,6 +68,8 @@ struct jn_fn {
 	int nbound;
 	/* FN_CHAIN: g(f(x)) */
 	struct jn_fn *f, *g;
+	/* FN_REGEX */
+	struct aslp_re *re;
 };
 
 struct jn_ev {
@@ -82,7 +85,20 @@ struct jn_ev {
 	int64_t deadline;
 };
 
+/* The matches of a regex over a string, one by one, as the reference's closure gives them. */
+struct rx {
+	struct jn_ev *E;
+	const struct aslp_re *re;
+	const char *s;
+	size_t len;
+	long *caps;		/* 2 * (groups + 1) */
+	bool started, done;
+};
+
 static const struct jn_builtin *builtin(const char *name);
+static bool rx_open(struct jn_ev *E, struct rx *x, const struct jn_fn *f, json_t *str);
+static int rx_next(struct rx *x);
+static json_t *rx_object(struct rx *x, bool index);
 
 /* ---- values ---- */
 
@@ -1207,6 +1223,16 @@ apply_inner(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs, str
 		r = apply_inner(E, fnval(f->g ? f->g : NULL), all, i, input, env);
 		break;
 	}
+	case FN_REGEX: {
+		struct rx it;
+
+		if (n > 0 && json_is_string(validated[0].j) && rx_open(E, &it, f, validated[0].j)) {
+			if (rx_next(&it) > 0)
+				r = val(rx_object(&it, false));
+			free(it.caps);
+		}
+		break;
+	}
 	case FN_CHAIN: {
 		struct jn_v mid = apply(E, fnval(f->f), validated, n, input, env);
 
@@ -1843,6 +1869,18 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 	case ASL_JN_SORT:
 		r = sort_by(E, n, input, env);
 		break;
+	case ASL_JN_REGEX: {
+		struct jn_fn *f = fn_new(E, FN_REGEX);
+		const char *why;
+
+		if (!f)
+			break;
+		if (!(f->re = aslp_re_compile(n->str, strlen(n->str), n->flags2, &why)))
+			r = fail(E, "U1005", "the regular expression cannot be used: %s", why);
+		else
+			r = fnval(f);
+		break;
+	}
 	default:
 		r = fail(E, "U1004", "aslc cannot evaluate a %d node", n->type);
 		break;
@@ -2161,6 +2199,320 @@ fn_assert(struct jn_cx *x, struct jn_v *argv, int argc)
 		    json_string_value(argv[1].j) : "$assert() statement failed");
 }
 
+/* ---- regular expressions ---- */
+
+static bool
+rx_open(struct jn_ev *E, struct rx *x, const struct jn_fn *f, json_t *str)
+{
+	memset(x, 0, sizeof *x);
+	x->E = E;
+	x->re = f->re;
+	x->s = json_string_value(str);
+	x->len = json_string_length(str);
+	x->caps = malloc(sizeof *x->caps * 2 * (size_t)(aslp_re_groups(f->re) + 1));
+	if (!x->caps)
+		oom(E);
+	return x->caps != NULL;
+}
+
+/* The next match: 1 (caps set), 0 none, -1 failed (E has the error). */
+static int
+rx_next(struct rx *x)
+{
+	size_t from = 0;
+	int r;
+
+	if (x->done)
+		return 0;
+	if (x->started) {
+		from = (size_t)x->caps[1];
+		if (from >= x->len) {
+			x->done = true;
+			return 0;
+		}
+	}
+	r = aslp_re_exec(x->re, x->s, x->len, from, x->caps);
+	if (r < 0) {
+		fail(x->E, "U1006", "the regular expression is too complex for this string");
+		return -1;
+	}
+	if (r == 0) {
+		x->done = true;
+		return 0;
+	}
+	if (x->started && x->caps[0] == x->caps[1]) {
+		fail(x->E, "D1004", "Regular expression matches zero length string");
+		return -1;
+	}
+	x->started = true;
+	return 1;
+}
+
+/* A byte offset of s as UTF-16 units, as JavaScript counts. */
+static size_t
+utf16_units(const char *s, size_t off)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < off; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
+/* The match as the reference's object: match, start/end or index, groups. */
+static json_t *
+rx_object(struct rx *x, bool index)
+{
+	json_t *o, *groups;
+	int g;
+
+	groups = json_array();
+	for (g = 1; groups && g <= aslp_re_groups(x->re); g++) {
+		json_t *v = x->caps[2 * g] < 0 ? json_null() :
+			json_stringn(x->s + x->caps[2 * g], (size_t)(x->caps[2 * g + 1] - x->caps[2 * g]));
+
+		if (!v || json_array_append_new(groups, v)) {
+			json_decref(groups);
+			groups = NULL;
+		}
+	}
+	o = json_pack("{s:s%,s:I,s:o}", "match", x->s + x->caps[0], (size_t)(x->caps[1] - x->caps[0]),
+		      index ? "index" : "start", (json_int_t)utf16_units(x->s, (size_t)x->caps[0]),
+		      "groups", groups);
+	if (o && !index)
+		json_object_set_new(o, "end", json_integer((json_int_t)utf16_units(x->s, (size_t)x->caps[1])));
+	if (!o)
+		oom(x->E);
+	return o;
+}
+
+static bool
+is_regex(struct jn_v v)
+{
+	return v.fn && v.fn->kind == FN_REGEX;
+}
+
+/* The library's function name, for the string forms. */
+static struct jn_v
+library(struct jn_cx *x, const char *name, struct jn_v *argv, int argc)
+{
+	const struct jn_builtin *b = aslp_jn_builtin(name);
+	struct jn_cx y = *x;
+
+	y.name = name;
+	return b->fn(&y, argv, argc);
+}
+
+static struct jn_v
+fn_match(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r;
+	struct rx it;
+	double limit = argc > 2 && defined(argv[2]) ? num(argv[2].j) : -1;
+	int m;
+	long count = 0;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	if (argc > 2 && defined(argv[2]) && limit < 0)
+		return fail(EV, "D3040", "Third argument of match function must evaluate to a positive number");
+	if (!is_regex(argv[1]))
+		return fail(EV, "U1007", "aslc matches with regular expressions only, not other functions");
+	r = new_seq(EV);
+	if (!r.j || !rx_open(EV, &it, argv[1].fn, argv[0].j)) {
+		unref(r);
+		return und();
+	}
+	while ((limit < 0 || count < limit) && (m = rx_next(&it)) > 0) {
+		json_t *o = rx_object(&it, true);
+
+		if (!o || json_array_append_new(r.j, o))
+			break;
+		count++;
+	}
+	free(it.caps);
+	if (failed(EV)) {
+		unref(r);
+		return und();
+	}
+	return r;
+}
+
+static struct jn_v
+fn_contains_re(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct rx it;
+	int m;
+
+	if (argc < 2 || !is_regex(argv[1]))
+		return argc > 1 && argv[1].fn ?
+			fail(EV, "U1007", "aslc matches with regular expressions only, not other functions") :
+			library(x, "contains", argv, argc);
+	if (!defined(argv[0]))
+		return und();
+	if (!rx_open(EV, &it, argv[1].fn, argv[0].j))
+		return und();
+	m = rx_next(&it);
+	free(it.caps);
+	return m < 0 ? und() : val(json_boolean(m > 0));
+}
+
+static struct jn_v
+fn_split_re(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct jn_v r;
+	struct rx it;
+	double limit = argc > 2 && defined(argv[2]) ? num(argv[2].j) : -1;
+	size_t start = 0;
+	long count = 0;
+	int m;
+
+	if (argc < 2 || !is_regex(argv[1]))
+		return argc > 1 && argv[1].fn ?
+			fail(EV, "U1007", "aslc matches with regular expressions only, not other functions") :
+			library(x, "split", argv, argc);
+	if (!defined(argv[0]))
+		return und();
+	if (argc > 2 && defined(argv[2]) && limit < 0)
+		return fail(EV, "D3020", "Third argument of split function must evaluate to a positive number");
+	r = val(json_array());
+	if (!r.j || !rx_open(EV, &it, argv[1].fn, argv[0].j)) {
+		unref(r);
+		return r.j ? und() : oom(EV);
+	}
+	while ((limit < 0 || count < limit) && (m = rx_next(&it)) > 0) {
+		if (json_array_append_new(r.j, json_stringn(it.s + start, (size_t)it.caps[0] - start)))
+			break;
+		start = (size_t)it.caps[1];
+		count++;
+	}
+	if (!failed(EV) && (limit < 0 || count < limit))
+		json_array_append_new(r.j, json_stringn(it.s + start, it.len - start));
+	free(it.caps);
+	if (failed(EV)) {
+		unref(r);
+		return und();
+	}
+	return r;
+}
+
+/* A replacement string's $0, $1..., $$ for the match in it. */
+static void
+substitute(struct aslp_buf *b, struct rx *it, const char *rep, size_t rlen)
+{
+	int ngroup = aslp_re_groups(it->re);
+	size_t pos = 0;
+
+	while (pos < rlen) {
+		const char *d = memchr(rep + pos, '$', rlen - pos);
+		size_t at;
+
+		if (!d) {
+			aslp_buf_put(b, rep + pos, rlen - pos);
+			break;
+		}
+		at = (size_t)(d - rep);
+		aslp_buf_put(b, rep + pos, at - pos);
+		pos = at + 1;
+		if (pos < rlen && rep[pos] == '$') {
+			aslp_buf_put(b, "$", 1);
+			pos++;
+		} else if (pos < rlen && rep[pos] == '0') {
+			aslp_buf_put(b, it->s + it->caps[0], (size_t)(it->caps[1] - it->caps[0]));
+			pos++;
+		} else {
+			int digits = ngroup == 0 ? 1 : (int)floor(log10((double)ngroup)) + 1, k, index = -1;
+			char num_text[16];
+
+			for (k = 0; k < digits && pos + (size_t)k < rlen && k < 15 &&
+			     rep[pos + k] >= '0' && rep[pos + k] <= '9'; k++)
+				num_text[k] = rep[pos + k];
+			num_text[k] = '\0';
+			if (k > 0) {
+				index = atoi(num_text);
+				if (digits > 1 && index > ngroup && k > 1) {
+					num_text[k - 1] = '\0';
+					index = atoi(num_text);
+				}
+			}
+			if (index >= 0) {
+				if (ngroup > 0 && index >= 1 && index <= ngroup && it->caps[2 * index] >= 0)
+					aslp_buf_put(b, it->s + it->caps[2 * index],
+						     (size_t)(it->caps[2 * index + 1] - it->caps[2 * index]));
+				snprintf(num_text, sizeof num_text, "%d", index);
+				pos += strlen(num_text);
+			} else {
+				aslp_buf_put(b, "$", 1);
+			}
+		}
+	}
+}
+
+static struct jn_v
+fn_replace_re(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct aslp_buf b = { 0 };
+	struct rx it;
+	double limit = argc > 3 && defined(argv[3]) ? num(argv[3].j) : -1;
+	size_t pos = 0;
+	long count = 0;
+	int m;
+	json_t *out;
+
+	if (argc < 3 || (!argv[1].fn && !argv[2].fn))
+		return library(x, "replace", argv, argc);
+	if (argv[1].fn && !is_regex(argv[1]))
+		return fail(EV, "U1007", "aslc matches with regular expressions only, not other functions");
+	if (!defined(argv[0]))
+		return und();
+	if (json_is_string(argv[1].j) && json_string_length(argv[1].j) == 0)
+		return fail(EV, "D3010", "Second argument of replace function cannot be an empty string");
+	if (argc > 3 && defined(argv[3]) && limit < 0)
+		return fail(EV, "D3011", "Fourth argument of replace function must evaluate to a positive number");
+	if (!argv[1].fn)
+		return fail(EV, "U1007", "aslc replaces with a function only what a regular expression matched");
+	if (!rx_open(EV, &it, argv[1].fn, argv[0].j))
+		return und();
+	while ((limit < 0 || count < limit) && (m = rx_next(&it)) > 0) {
+		aslp_buf_put(&b, it.s + pos, (size_t)it.caps[0] - pos);
+		if (argv[2].fn) {
+			json_t *o = rx_object(&it, false);
+			struct jn_v arg = val(o), r;
+
+			if (!o)
+				break;
+			r = apply(EV, argv[2], &arg, 1, und(), NULL);
+			json_decref(o);
+			if (failed(EV))
+				break;
+			if (!json_is_string(r.j)) {
+				unref(r);
+				fail(EV, "D3012", "Attempted to replace a matched string with a non-string value");
+				break;
+			}
+			aslp_buf_put(&b, json_string_value(r.j), json_string_length(r.j));
+			unref(r);
+		} else {
+			substitute(&b, &it, json_string_value(argv[2].j), json_string_length(argv[2].j));
+		}
+		pos = (size_t)it.caps[1];
+		count++;
+	}
+	free(it.caps);
+	if (failed(EV)) {
+		free(b.s);
+		return und();
+	}
+	aslp_buf_put(&b, it.s + pos, it.len - pos);
+	out = b.s ? json_stringn(b.s, b.len) : json_string("");
+	free(b.s);
+	return out ? val(out) : oom(EV);
+}
+
 /* ---- the functions AWS adds ---- */
 
 static struct jn_v
@@ -2240,6 +2592,10 @@ fn_parse(struct jn_cx *x, struct jn_v *argv, int argc)
 }
 
 static const struct jn_builtin hofs[] = {
+	{ "match", "<s-f<s:o>n?:a<o>>", fn_match },
+	{ "contains", "<s-(sf):b>", fn_contains_re },
+	{ "split", "<s-(sf)n?:a<s>>", fn_split_re },
+	{ "replace", "<s-(sf)(sf)n?:s>", fn_replace_re },
 	{ "partition", "<an:a>", fn_partition },
 	{ "range", "<nnn?:a>", fn_range },
 	{ "parse", "<s-:j>", fn_parse },
@@ -2322,6 +2678,7 @@ aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *sc
 		free(f->bound);
 		free(f->hole);
 		free(f->params);
+		aslp_re_free(f->re);
 		free(f);
 	}
 	json_decref(E.states);
