@@ -93,6 +93,13 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	X(asl_wait_timestamp_path, "i:ppp", int (asl_ctx *, const asl_path *, json_t *)) \
 	X(asl_fail_state, "i:ppp", int (asl_ctx *, const asl_fail_desc *, json_t *)) \
 	X(asl_no_choice, "i:p", int (asl_ctx *)) \
+	X(asl_jn_arguments, "p:ppp", json_t *(asl_ctx *, const asl_template *, json_t *)) \
+	X(asl_jn_assign, "i:pppp", int (asl_ctx *, const asl_template *, json_t *, json_t *)) \
+	X(asl_jn_output, "p:pppp", json_t *(asl_ctx *, const asl_template *, json_t *, json_t *)) \
+	X(asl_jn_catch, "p:pppp", \
+	  json_t *(asl_ctx *, const asl_template *, const asl_template *, json_t *)) \
+	X(asl_jn_condition, "i:ppp", int (asl_ctx *, const asl_template *, json_t *)) \
+	X(asl_jn_wait, "i:ppip", int (asl_ctx *, const asl_template *, int, json_t *)) \
 	X(asl_failed, "i:p", int (asl_ctx *)) \
 	X(asl_is_null, "i:ppp", int (asl_ctx *, json_t *, const asl_path *)) \
 	X(asl_is_present, "i:ppp", int (asl_ctx *, json_t *, const asl_path *)) \
@@ -246,7 +253,7 @@ struct lx {
 	struct strmap path_ids;	/* paths by text: equal texts share one */
 	LLVMValueRef *pathv;
 	int npath, pathcap;
-	int ntpl, ncall, nfilter, ntime, ntask, nfail, nrecovery, npar, nmap;
+	int ntpl, ncall, nfilter, ntime, ntask, nfail, nrecovery, npar, nmap, njx;
 	LLVMValueRef *machines;	/* sm_<id> */
 	LLVMValueRef kvals;
 
@@ -580,6 +587,63 @@ call_ref(struct lx *x, const struct icall *c)
 	return g;
 }
 
+static LLVMValueRef i32(struct lx *x, long long v);
+
+/* A JSONata expression's tables (asl_jexpr): its nodes and lists. */
+static LLVMValueRef
+jexpr_ref(struct lx *x, const struct jexpr *jx)
+{
+	LLVMValueRef g = ptrmap_get(&x->done, jx), *v;
+	struct cfield f[4], nf[17];
+	int i, id;
+
+	if (g)
+		return g;
+	id = x->njx++;
+	v = xmalloc((size_t)(jx->nnode > jx->nlist ? jx->nnode : jx->nlist + 1) * sizeof *v);
+	for (i = 0; i < jx->nnode; i++) {
+		const asl_jnode *n = &jx->nodes[i];
+		int k = 0;
+
+		nf[k++] = FI(asl_jnode, type, n->type);
+		nf[k++] = FI(asl_jnode, flags, n->flags);
+		nf[k++] = FI(asl_jnode, position, n->position);
+		nf[k++] = FI(asl_jnode, lhs, n->lhs);
+		nf[k++] = FI(asl_jnode, rhs, n->rhs);
+		nf[k++] = FI(asl_jnode, x, n->x);
+		nf[k++] = FI(asl_jnode, list, n->list);
+		nf[k++] = FI(asl_jnode, nlist, n->nlist);
+		nf[k++] = FI(asl_jnode, stages, n->stages);
+		nf[k++] = FI(asl_jnode, nstages, n->nstages);
+		nf[k++] = FI(asl_jnode, pred, n->pred);
+		nf[k++] = FI(asl_jnode, npred, n->npred);
+		nf[k++] = FI(asl_jnode, group, n->group);
+		nf[k++] = FI(asl_jnode, ngroup, n->ngroup);
+		nf[k++] = FI(asl_jnode, konst, n->konst);
+		nf[k++] = FP(asl_jnode, str, str(x, n->str));
+		nf[k++] = FP(asl_jnode, flags2, str(x, n->flags2));
+		v[i] = cstruct(x, sizeof(asl_jnode), nf, k);
+	}
+	f[0] = FP(asl_jexpr, text, str(x, jx->text));
+	f[1] = FP(asl_jexpr, nodes, global(x, arena_printf("jx_%d_nodes", id),
+					   carray(x, v, jx->nnode), _Alignof(asl_jnode)));
+	if (jx->nlist) {
+		for (i = 0; i < jx->nlist; i++)
+			v[i] = i32(x, jx->lists[i]);
+		f[2] = FP(asl_jexpr, lists, global(x, arena_printf("jx_%d_lists", id),
+						   LLVMConstArray(x->i32, v, (unsigned)jx->nlist),
+						   _Alignof(int)));
+	} else {
+		f[2] = FP(asl_jexpr, lists, NULL);
+	}
+	f[3] = FI(asl_jexpr, root, jx->root);
+	free(v);
+	g = global(x, arena_printf("jx_%d", id), cstruct(x, sizeof(asl_jexpr), f, 4),
+		   _Alignof(asl_jexpr));
+	ptrmap_put(&x->done, jx, g);
+	return g;
+}
+
 static LLVMValueRef
 template_ref(struct lx *x, const struct template *t)
 {
@@ -599,7 +663,9 @@ template_ref(struct lx *x, const struct template *t)
 		nf[k++] = FP(asl_tnode, key, str(x, nd->key));
 		switch (nd->kind) {
 		case TNODE_JSONATA:
-			die("a JSONata template in the llvm backend: llvm_build refuses JSONata");
+			nf[k++] = FP(asl_tnode, field, str(x, nd->field));
+			nf[k++] = FP(asl_tnode, jsonata, jexpr_ref(x, nd->jx));
+			break;
 		case TNODE_OBJECT:
 		case TNODE_ARRAY:
 			nf[k++] = FI(asl_tnode, n, nd->n);
@@ -644,7 +710,7 @@ task_ref(struct lx *x, const struct state *st)
 {
 	const struct task *t = &st->task;
 	LLVMValueRef g = ptrmap_get(&x->done, t);
-	struct cfield f[9];
+	struct cfield f[11];
 	int n = 0;
 
 	if (g)
@@ -660,6 +726,10 @@ task_ref(struct lx *x, const struct state *st)
 	f[n++] = FI(asl_task_desc, heartbeat, t->heartbeat);
 	if (t->heartbeat_path)
 		f[n++] = FP(asl_task_desc, heartbeat_path, path_ref(x, t->heartbeat_path));
+	if (t->timeout_jn)
+		f[n++] = FP(asl_task_desc, timeout_jn, template_ref(x, t->timeout_jn));
+	if (t->heartbeat_jn)
+		f[n++] = FP(asl_task_desc, heartbeat_jn, template_ref(x, t->heartbeat_jn));
 	g = global(x, arena_printf("task_%d", x->ntask++), cstruct(x, sizeof(asl_task_desc), f, n),
 		   _Alignof(asl_task_desc));
 	ptrmap_put(&x->done, t, g);
@@ -728,7 +798,7 @@ static LLVMValueRef
 fail_ref(struct lx *x, const struct state *st)
 {
 	const struct fail *fl = &st->fail;
-	struct cfield f[6];
+	struct cfield f[8];
 	int n = 0;
 
 	f[n++] = FP(asl_fail_desc, error, str(x, fl->error));
@@ -741,6 +811,10 @@ fail_ref(struct lx *x, const struct state *st)
 		f[n++] = FP(asl_fail_desc, error_call, call_ref(x, fl->error_call));
 	if (fl->cause_call)
 		f[n++] = FP(asl_fail_desc, cause_call, call_ref(x, fl->cause_call));
+	if (fl->error_jn)
+		f[n++] = FP(asl_fail_desc, error_jn, template_ref(x, fl->error_jn));
+	if (fl->cause_jn)
+		f[n++] = FP(asl_fail_desc, cause_jn, template_ref(x, fl->cause_jn));
 	return global(x, arena_printf("fail_%d", x->nfail++), cstruct(x, sizeof(asl_fail_desc), f, n),
 		      _Alignof(asl_fail_desc));
 }
@@ -829,7 +903,7 @@ static LLVMValueRef
 map_ref(struct lx *x, const struct state *st)
 {
 	const struct map *m = &st->map;
-	struct cfield f[17];
+	struct cfield f[23];
 	int n = 0, id = x->nmap++;
 
 	f[n++] = FP(asl_map_desc, processor, x->machines[m->processor->id]);
@@ -859,6 +933,15 @@ map_ref(struct lx *x, const struct state *st)
 		f[n++] = FP(asl_map_desc, batcher, batcher_ref(x, m->batcher, id));
 	if (m->writer)
 		f[n++] = FP(asl_map_desc, writer, writer_ref(x, m->writer, id));
+	f[n++] = FI(asl_map_desc, jsonata, st->jsonata);
+	if (m->items)
+		f[n++] = FP(asl_map_desc, items, template_ref(x, m->items));
+	if (m->max_concurrency_jn)
+		f[n++] = FP(asl_map_desc, max_concurrency_jn, template_ref(x, m->max_concurrency_jn));
+	if (m->percentage_jn)
+		f[n++] = FP(asl_map_desc, percentage_jn, template_ref(x, m->percentage_jn));
+	if (m->count_jn)
+		f[n++] = FP(asl_map_desc, count_jn, template_ref(x, m->count_jn));
 	return global(x, arena_printf("map_%d", id), cstruct(x, sizeof(asl_map_desc), f, n),
 		      _Alignof(asl_map_desc));
 }
@@ -1095,11 +1178,76 @@ choice_exit(struct lx *x, const struct state *st, const struct template *assign,
 	leave(x, next);
 }
 
+/* The template t, or a null pointer. */
+static LLVMValueRef
+template_or_null(struct lx *x, const struct template *t)
+{
+	return t ? template_ref(x, t) : LLVMConstNull(x->ptr);
+}
+
+/* Assign and Output of a JSONata Choice rule or its Default, then leave. */
+static void
+jn_choice_exit(struct lx *x, const struct template *assign, const struct template *output,
+	       int next)
+{
+	LLVMValueRef a[4];
+
+	a[0] = x->ctx;
+	if (assign) {
+		a[1] = template_ref(x, assign);
+		a[2] = load(x, x->in);
+		a[3] = LLVMConstNull(x->ptr);
+		check(x, rt_call(x, RT_asl_jn_assign, a, 4), x->failed);
+	}
+	if (output) {
+		a[1] = template_ref(x, output);
+		a[2] = load(x, x->in);
+		a[3] = LLVMConstNull(x->ptr);
+		step(x, x->in, rt_call(x, RT_asl_jn_output, a, 4), x->failed);
+	}
+	leave(x, next);
+}
+
+/* A JSONata Choice: each Condition in turn (-1 failed, 0 no, 1 yes). */
+static void
+jn_choice(struct lx *x, const struct state *st)
+{
+	LLVMValueRef a[3], c;
+	int r;
+
+	for (r = 0; r < st->choice.nrule; r++) {
+		const struct rule *rule = st->choice.rules[r];
+		LLVMBasicBlockRef yes = block(x, arena_printf("choice_%d_%d", st->index, r));
+		LLVMBasicBlockRef no = block(x, "");
+
+		a[0] = x->ctx;
+		a[1] = template_ref(x, rule->condition);
+		a[2] = load(x, x->in);
+		c = rt_call(x, RT_asl_jn_condition, a, 3);
+		branch_unless(x, LLVMBuildICmp(x->B, LLVMIntSGE, c, i32(x, 0), ""), x->failed);
+		LLVMBuildCondBr(x->B, LLVMBuildICmp(x->B, LLVMIntNE, c, i32(x, 0), ""), yes, no);
+		LLVMPositionBuilderAtEnd(x->B, yes);
+		jn_choice_exit(x, rule->assign, rule->output ? rule->output : st->output, rule->next);
+		LLVMPositionBuilderAtEnd(x->B, no);
+	}
+	if (st->choice.dflt < 0) {
+		rt_call(x, RT_asl_no_choice, &x->ctx, 1);
+		LLVMBuildBr(x->B, x->failed);
+		return;
+	}
+	jn_choice_exit(x, st->assign, st->output, st->choice.dflt);
+}
+
 static void
 choice(struct lx *x, const struct state *st)
 {
 	LLVMValueRef failed;
 	int r;
+
+	if (st->jsonata) {
+		jn_choice(x, st);
+		return;
+	}
 
 	for (r = 0; r < st->choice.nrule; r++) {
 		const struct rule *rule = st->choice.rules[r];
@@ -1153,6 +1301,14 @@ recovery(struct lx *x, const struct state *st, LLVMBasicBlockRef handler,
 
 		LLVMAddCase(sw, i32(x, i), b);
 		LLVMPositionBuilderAtEnd(x->B, b);
+		if (st->jsonata) {
+			LLVMValueRef j[4] = { x->ctx, template_or_null(x, c->assign),
+					      template_or_null(x, c->output), load(x, x->in) };
+
+			step(x, x->in, rt_call(x, RT_asl_jn_catch, j, 4), x->failed);
+			leave(x, c->next);
+			continue;
+		}
 		if (c->assign) {
 			a[1] = template_ref(x, c->assign);
 			check(x, rt_call(x, RT_asl_catch_assign, a, 2), x->failed);
@@ -1183,9 +1339,40 @@ state(struct lx *x, const struct state *st)
 
 		switch (op->kind) {
 		case OP_ARGUMENTS:
+			a[1] = template_ref(x, op->tpl);
+			a[2] = load(x, x->v);
+			step(x, x->v, rt_call(x, RT_asl_jn_arguments, a, 3), x->fail);
+			break;
 		case OP_JN_ASSIGN:
+			a[1] = template_ref(x, op->tpl);
+			a[2] = load(x, x->in);
+			a[3] = op->value ? load(x, x->v) : LLVMConstNull(x->ptr);
+			check(x, rt_call(x, RT_asl_jn_assign, a, 4), x->fail);
+			break;
 		case OP_JN_OUTPUT:
-			die("a JSONata step in the llvm backend: llvm_build refuses JSONata");
+			a[1] = template_or_null(x, op->tpl);
+			if (handled) {
+				/* The input stays whole until the state succeeds. */
+				LLVMValueRef in = load(x, x->in);
+
+				a[2] = rt_call(x, RT_asl_incref, &in, 1);
+				a[3] = op->value ? load(x, x->v) : LLVMConstNull(x->ptr);
+				step(x, x->v, rt_call(x, RT_asl_jn_output, a, 4), x->fail);
+				in = load(x, x->in);
+				rt_call(x, RT_asl_decref, &in, 1);
+				store(x, x->in, load(x, x->v));
+				store(x, x->v, LLVMConstNull(x->ptr));
+				x->fail = x->failed;
+				break;
+			}
+			a[2] = load(x, x->in);
+			a[3] = op->value ? load(x, x->v) : LLVMConstNull(x->ptr);
+			a[2] = rt_call(x, RT_asl_jn_output, a, 4);
+			store(x, x->in, a[2]);
+			if (op->value)
+				store(x, x->v, LLVMConstNull(x->ptr));
+			branch_unless(x, LLVMBuildIsNotNull(x->B, a[2], ""), x->failed);
+			break;
 		case OP_ENTER:
 			a[1] = element(x, x->sd, sizeof(asl_state_info), st->index);
 			a[2] = load(x, x->in);
@@ -1198,6 +1385,7 @@ state(struct lx *x, const struct state *st)
 			/* The value starts as the input, unless a Result replaces it. */
 			if (st->kind != STATE_CHOICE && st->kind != STATE_WAIT &&
 			    st->kind != STATE_SUCCEED && st->kind != STATE_FAIL &&
+			    !(st->jsonata && st->kind == STATE_PASS) &&
 			    !(k + 1 < st->nop && st->ops[k + 1].kind == OP_PASS_RESULT)) {
 				a[1] = load(x, x->in);
 				store(x, x->v, rt_call(x, RT_asl_incref, a + 1, 1));
@@ -1272,6 +1460,13 @@ state(struct lx *x, const struct state *st)
 			branch_unless(x, LLVMBuildIsNotNull(x->B, a[2], ""), x->failed);
 			break;
 		case OP_WAIT:
+			if (st->wait.jn) {
+				a[1] = template_ref(x, st->wait.jn);
+				a[2] = i32(x, st->wait.kind == WAIT_TIMESTAMP);
+				a[3] = load(x, x->in);
+				check(x, rt_call(x, RT_asl_jn_wait, a, 4), x->failed);
+				break;
+			}
 			switch (st->wait.kind) {
 			case WAIT_SECONDS:
 				a[1] = LLVMConstInt(x->i64, (unsigned long long)st->wait.seconds, 1);
@@ -1693,16 +1888,8 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	LLVMPassBuilderOptionsRef pbo;
 	LLVMErrorRef perr;
 	LLVMCodeGenOptLevel cg;
-	int status = 0, fd, i, k;
+	int status = 0, fd;
 
-	/* Fail closed: JSONata states are the C backend's for now. */
-	for (i = 0; i < prog->nmachine; i++)
-		for (k = 0; k < prog->machines[i]->nstate; k++)
-			if (prog->machines[i]->states[k]->jsonata) {
-				fprintf(stderr, "aslc: the llvm backend does not compile JSONata states yet (\"%s\"); the default C backend does\n",
-					prog->machines[i]->states[k]->name);
-				return 1;
-			}
 	memset(&x, 0, sizeof x);
 	LLVMInitializeNativeTarget();
 	LLVMInitializeNativeAsmPrinter();

@@ -200,7 +200,7 @@ char_escape(struct parser *ps, bool in_class)
 	case 'v': return '\v';
 	case '0':
 		if (ps->s < ps->end && isdigit(*ps->s)) {
-			ps->err = "octal escapes are not supported";
+			ps->err = "octal escapes are not supported yet";
 			return -1;
 		}
 		return 0;
@@ -233,7 +233,7 @@ char_escape(struct parser *ps, bool in_class)
 		return v >= 0 ? v : 'u';
 	case 'p':
 	case 'P':
-		ps->err = "Unicode property escapes (\\p, \\P) are not supported";
+		ps->err = "Unicode property escapes (\\p, \\P) are not supported yet";
 		return -1;
 	default:
 		break;
@@ -400,7 +400,7 @@ parse_atom(struct parser *ps, int depth)
 				ps->s = e + 1;
 				n->group = ++ps->re->ngroup;
 			} else {
-				ps->err = "lookbehind and other (? groups are not supported";
+				ps->err = "lookbehind and other (? groups are not supported yet";
 				return NULL;
 			}
 		} else {
