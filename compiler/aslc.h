@@ -413,6 +413,7 @@ struct task {
 	int64_t heartbeat;	/* HeartbeatSeconds; 0: none */
 	struct path *heartbeat_path;	/* HeartbeatSecondsPath */
 	struct template *timeout_jn, *heartbeat_jn;	/* JSONata */
+	struct template *credentials;	/* Credentials */
 	int id;			/* emit_c: index of its descriptor */
 };
 

@@ -631,6 +631,8 @@ emit_task_data(struct emitter *e, struct state *st)
 		emit_template(e, t->timeout_jn, "TimeoutSeconds", st);
 	if (t->heartbeat_jn)
 		emit_template(e, t->heartbeat_jn, "HeartbeatSeconds", st);
+	if (t->credentials)
+		emit_template(e, t->credentials, "Credentials", st);
 	t->id = e->ntask++;
 	out(e, "\n/* Resource of \"");
 	c_comment(e, st->name);
@@ -657,6 +659,8 @@ emit_task_data(struct emitter *e, struct state *st)
 		out(e, "\t.timeout_jn = &tpl_%d,\n", t->timeout_jn->id);
 	if (t->heartbeat_jn)
 		out(e, "\t.heartbeat_jn = &tpl_%d,\n", t->heartbeat_jn->id);
+	if (t->credentials)
+		out(e, "\t.credentials = &tpl_%d, .jsonata = %d,\n", t->credentials->id, st->jsonata);
 	out(e, "};\n");
 }
 
@@ -1311,10 +1315,8 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 		case OP_TIMEOUTS:
 			/* Only States.Runtime can come of it: never retried or caught. */
 			out(e, "\tif (asl_task_timeouts(ctx, &task_%d, v))\t/* %s */\n\t\tgoto failed;\n",
-			    st->task.id, st->jsonata ? "TimeoutSeconds, HeartbeatSeconds" :
-			    st->task.timeout_path && st->task.heartbeat_path ?
-			    "TimeoutSecondsPath, HeartbeatSecondsPath" : st->task.timeout_path ?
-			    "TimeoutSecondsPath" : "HeartbeatSecondsPath");
+			    st->task.id, st->jsonata ? "TimeoutSeconds, HeartbeatSeconds, Credentials" :
+			    "TimeoutSecondsPath, HeartbeatSecondsPath, Credentials");
 			break;
 		case OP_OUTPUT_PATH:
 			emit_path_step(e, "\t", "asl_output_path", op->path, slot, "OutputPath");

@@ -710,7 +710,7 @@ task_ref(struct lx *x, const struct state *st)
 {
 	const struct task *t = &st->task;
 	LLVMValueRef g = ptrmap_get(&x->done, t);
-	struct cfield f[11];
+	struct cfield f[13];
 	int n = 0;
 
 	if (g)
@@ -730,6 +730,10 @@ task_ref(struct lx *x, const struct state *st)
 		f[n++] = FP(asl_task_desc, timeout_jn, template_ref(x, t->timeout_jn));
 	if (t->heartbeat_jn)
 		f[n++] = FP(asl_task_desc, heartbeat_jn, template_ref(x, t->heartbeat_jn));
+	if (t->credentials) {
+		f[n++] = FP(asl_task_desc, credentials, template_ref(x, t->credentials));
+		f[n++] = FI(asl_task_desc, jsonata, st->jsonata);
+	}
 	g = global(x, arena_printf("task_%d", x->ntask++), cstruct(x, sizeof(asl_task_desc), f, n),
 		   _Alignof(asl_task_desc));
 	ptrmap_put(&x->done, t, g);

@@ -100,7 +100,8 @@ lower_jsonata(struct lowering *lw, struct state *st)
 	case STATE_WAIT:
 	case STATE_SUCCEED:
 		/* The timeouts read the state input, before Arguments. */
-		if (st->kind == STATE_TASK && (st->task.timeout_jn || st->task.heartbeat_jn)) {
+		if (st->kind == STATE_TASK && (st->task.timeout_jn || st->task.heartbeat_jn ||
+					       st->task.credentials)) {
 			op = add(lw, OP_TIMEOUTS, st->loc);
 			op->state = st;
 			op->value = true;
@@ -168,7 +169,8 @@ lower_state(struct program *prog, struct state *st)
 	case STATE_MAP:
 		add_pathfield(&lw, OP_INPUT_PATH, &st->input_path, true);
 		/* The timeouts read the effective input, before Parameters. */
-		if (st->kind == STATE_TASK && (st->task.timeout_path || st->task.heartbeat_path)) {
+		if (st->kind == STATE_TASK && (st->task.timeout_path || st->task.heartbeat_path ||
+					       st->task.credentials)) {
 			op = add(&lw, OP_TIMEOUTS, st->loc);
 			op->state = st;
 			op->value = true;

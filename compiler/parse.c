@@ -1272,6 +1272,24 @@ parse_task(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 	if (st->task.heartbeat && st->task.timeout && st->task.heartbeat >= st->task.timeout)
 		diag_error(at(hptr), "\"HeartbeatSeconds\" (%lld) must be smaller than \"TimeoutSeconds\" (%lld)",
 			   (long long)st->task.heartbeat, (long long)st->task.timeout);
+	if ((v = json_object_get(obj, "Credentials"))) {
+		const char *cptr = diag_ptr_member(ptr, "Credentials");
+		static const char *const jp[] = { "RoleArn", "RoleArn.$", NULL };
+		static const char *const ja[] = { "RoleArn", NULL };
+
+		if (!json_is_object(v))
+			diag_error(at(cptr), "\"Credentials\" must be an object with \"RoleArn\", not %s",
+				   type_name(v));
+		else if (!only_fields(v, cptr, st->jsonata ? ja : jp, "\"Credentials\" object"))
+			;
+		else if (json_object_size(v) != 1)
+			diag_error(at(cptr), "\"Credentials\" needs \"RoleArn\"%s",
+				   st->jsonata ? "" : " or \"RoleArn.$\", not both");
+		else
+			st->task.credentials = st->jsonata ?
+				parse_jtemplate(prog, v, cptr, "Credentials") :
+				parse_template(prog, v, cptr, "Credentials");
+	}
 	if ((v = json_object_get(obj, "Retry")))
 		parse_retry(st, v, diag_ptr_member(ptr, "Retry"));
 	if ((v = json_object_get(obj, "Catch")))

@@ -293,6 +293,8 @@ typedef struct asl_task_desc {
 	const asl_path *heartbeat_path;	/* HeartbeatSecondsPath */
 	const asl_template *timeout_jn;	/* JSONata TimeoutSeconds, or NULL */
 	const asl_template *heartbeat_jn;	/* JSONata HeartbeatSeconds, or NULL */
+	const asl_template *credentials;	/* Credentials: {"RoleArn": ...}, or NULL */
+	int jsonata;		/* credentials is a JSONata template */
 } asl_task_desc;
 
 /* One retrier of a Retry field, with the service's defaults filled in. */

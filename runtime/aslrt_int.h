@@ -263,6 +263,7 @@ struct asl_ctx {
 	char *task_token;	/* $$.Task.Token of the current attempt */
 	int64_t path_timeout;	/* TimeoutSecondsPath, read this attempt */
 	int64_t path_heartbeat;	/* HeartbeatSecondsPath */
+	char *role_arn;		/* Credentials.RoleArn, read this attempt */
 
 	/* Randomness: names, tokens, jitter, intrinsics; --seed fixes it. */
 	uint64_t rng;

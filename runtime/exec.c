@@ -116,6 +116,7 @@ aslp_ctx_free(asl_ctx *ctx)
 	json_decref(ctx->map_index_json);
 	json_decref(ctx->context);
 	free(ctx->task_token);
+	free(ctx->role_arn);
 	free(ctx->error);
 	free(ctx->cause);
 }

@@ -199,11 +199,40 @@ jn_seconds(asl_ctx *ctx, const asl_template *tpl, json_t *v, int64_t *out)
 	return ASL_OK;
 }
 
+/* Credentials: the RoleArn the service would assume, of the state input v. */
+static int
+credentials(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
+{
+	json_t *c = t->jsonata ? aslp_jn_template(ctx, t->credentials, v, NULL, NULL) :
+		asl_parameters(ctx, t->credentials, json_incref(v)), *arn;
+
+	if (!c)
+		return ASL_FAIL;
+	arn = json_object_get(c, "RoleArn");
+	if (!json_is_string(arn) || json_string_length(arn) == 0) {
+		char *text = aslp_render(ctx, arn ? arn : c);
+
+		aslp_fail_state(ctx, t->jsonata ? "States.QueryEvaluationError" : "States.Runtime",
+				"The RoleArn of the field 'Credentials' must be a non-empty string, but was: %s",
+				text ? text : "");
+		free(text);
+		json_decref(c);
+		return ASL_FAIL;
+	}
+	ctx->role_arn = aslp_strdup(json_string_value(arn));
+	json_decref(c);
+	return ctx->role_arn ? ASL_OK : aslp_oom(ctx);
+}
+
 int
 asl_task_timeouts(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 {
 	ctx->path_timeout = 0;
 	ctx->path_heartbeat = 0;
+	free(ctx->role_arn);
+	ctx->role_arn = NULL;
+	if (t->credentials && credentials(ctx, t, v))
+		return ASL_FAIL;
 	if (t->timeout_jn && jn_seconds(ctx, t->timeout_jn, v, &ctx->path_timeout))
 		return ASL_FAIL;
 	if (t->heartbeat_jn && jn_seconds(ctx, t->heartbeat_jn, v, &ctx->path_heartbeat))
@@ -574,6 +603,9 @@ scheduled(asl_ctx *ctx, const asl_task_desc *t, json_t *v, int64_t timeout,
 			json_object_set_new(d, "timeoutInSeconds", json_integer(timeout));
 		if (heartbeat)
 			json_object_set_new(d, "heartbeatInSeconds", json_integer(heartbeat));
+		if (t->credentials && ctx->role_arn)
+			json_object_set_new(d, "taskCredentials",
+					    json_pack("{s:s}", "roleArn", ctx->role_arn));
 	}
 	aslp_event(ctx, type, d);
 }
