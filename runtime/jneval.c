@@ -83,6 +83,8 @@ struct jn_ev {
 	int depth;
 	unsigned long steps;
 	int64_t deadline;
+	int64_t now_ms;		/* $now and $millis: when the evaluation began */
+	uint64_t rng;		/* without a ctx (tests): $random's state */
 };
 
 /* The matches of a regex over a string, one by one, as the reference's closure gives them. */
@@ -2513,6 +2515,282 @@ fn_replace_re(struct jn_cx *x, struct jn_v *argv, int argc)
 	return out ? val(out) : oom(EV);
 }
 
+/* ---- time ---- */
+
+static const char iso8601[] =
+	"^\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?$";
+
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/*
+** Date.parse of an ISO 8601 text as V8 reads the forms the reference lets
+** through: a date, a date and time, milliseconds, Z or an offset (a time
+** without one is UTC, the service's local time). false: NaN.
+*/
+static bool
+parse_iso(const char *s, double *ms)
+{
+	int y, mo = 1, d = 1, h = 0, mi = 0, sec = 0, n, oh = 0, om = 0, sign = 1;
+	double frac = 0;
+	const char *p = s;
+
+	if (sscanf(p, "%4d%n", &y, &n) != 1 || n != 4)
+		return false;
+	p += 4;
+	if (*p == '-') {
+		if (sscanf(p, "-%2d%n", &mo, &n) != 1 || n != 3)
+			return false;
+		p += 3;
+		if (*p == '-') {
+			if (sscanf(p, "-%2d%n", &d, &n) != 1 || n != 3)
+				return false;
+			p += 3;
+		}
+	}
+	if (*p == 'T') {
+		if (sscanf(p, "T%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3 || n != 9)
+			return false;
+		p += 9;
+		if (*p == '.') {
+			double scale = 0.1;
+
+			for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+				if (scale >= 0.001)
+					frac += (*p - '0') * scale;
+		}
+		if (*p == 'Z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p == '-' ? -1 : 1;
+			if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) == 2 && n == 5)
+				p += 6;
+			else
+				return false;
+		}
+	} else if (*p) {
+		return false;
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 59 ||
+	    (h == 24 && (mi || sec || frac)))
+		return false;
+	*ms = ((double)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	       sign * (oh * 3600 + om * 60)) * 1000 + floor(frac * 1000 + 0.5);
+	return true;
+}
+
+/* ms as the reference's default picture writes it, at offset tz (+hhmm) or Z. */
+static json_t *
+iso_text(double ms, const char *tz)
+{
+	char buf[64], *z;
+	int off = 0;
+
+	if (tz) {
+		int t = atoi(tz);
+
+		off = (t / 100) * 60 + t % 100;
+	}
+	aslp_format_time(buf, 40, (int64_t)(ms + off * 60000.0) * 1000000);
+	if (tz && (z = strrchr(buf, 'Z'))) {
+		off = off < -5999 ? -5999 : off > 5999 ? 5999 : off;
+		snprintf(z, (size_t)(buf + sizeof buf - z), "%c%02d:%02d", off < 0 ? '-' : '+',
+			 abs(off) / 60, abs(off) % 60);
+	}
+	return json_string(buf);
+}
+
+static struct jn_v
+pictures(struct jn_cx *x)
+{
+	return fail(EV, "U1008", "$%s with a picture string is not supported by aslc yet", x->name);
+}
+
+static struct jn_v
+fn_millis(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)argv, (void)argc;
+	return val(json_integer(EV->now_ms));
+}
+
+static struct jn_v
+fn_now(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	if (argc > 0 && defined(argv[0]))
+		return pictures(x);
+	return val(iso_text((double)EV->now_ms, argc > 1 && defined(argv[1]) ?
+			    json_string_value(argv[1].j) : NULL));
+}
+
+static struct jn_v
+fn_from_millis(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	if (argc > 1 && defined(argv[1]))
+		return pictures(x);
+	return val(iso_text(num(argv[0].j), argc > 2 && defined(argv[2]) ?
+			    json_string_value(argv[2].j) : NULL));
+}
+
+static struct jn_v
+fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	static struct aslp_re *re;
+	long caps[2 * 8];
+	const char *why;
+	double ms;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	if (argc > 1 && defined(argv[1]))
+		return pictures(x);
+	if (!re && !(re = aslp_re_compile(iso8601, strlen(iso8601), "", &why)))
+		return oom(EV);
+	if (aslp_re_exec(re, json_string_value(argv[0].j), json_string_length(argv[0].j), 0, caps) != 1) {
+		char b[256];
+
+		show(b, sizeof b, argv[0]);
+		return fail(EV, "D3110", "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given %s", b);
+	}
+	if (!parse_iso(json_string_value(argv[0].j), &ms))
+		return fail(EV, "U1009", "aslc cannot read the timestamp %s as JavaScript's Date.parse would (it gives NaN)",
+			    json_string_value(argv[0].j));
+	return val(aslp_jn_number(ms));
+}
+
+/* ---- randomness ---- */
+
+static uint64_t
+next_random(struct jn_ev *E)
+{
+	uint64_t z;
+
+	if (E->scope->ctx)
+		return aslp_random(E->scope->ctx);
+	z = (E->rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A number in [0, 1) from 53 random bits. */
+static double
+unit(uint64_t r)
+{
+	return (double)(r >> 11) / 9007199254740992.0;
+}
+
+static struct jn_v
+fn_random(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	if (argc > 0 && defined(argv[0])) {
+		/* AWS's seeded form: the same seed, the same number (splitmix64 of it). */
+		uint64_t z = (uint64_t)(int64_t)num(argv[0].j) + 0x9e3779b97f4a7c15ULL;
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		return val(json_real(unit(z ^ (z >> 31))));
+	}
+	return val(json_real(unit(next_random(EV))));
+}
+
+static struct jn_v
+fn_uuid(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t a = next_random(EV), b = next_random(EV);
+	char s[37];
+	int i, k = 0;
+
+	(void)argv, (void)argc;
+	a = (a & ~0xf000ULL) | 0x4000ULL;
+	b = (b & ~(3ULL << 62)) | (2ULL << 62);
+	for (i = 0; i < 32; i++) {
+		uint64_t w = i < 16 ? a : b;
+
+		if (i == 8 || i == 12 || i == 16 || i == 20)
+			s[k++] = '-';
+		s[k++] = hex[(w >> (60 - 4 * (i % 16))) & 15];
+	}
+	s[k] = '\0';
+	return val(json_string(s));
+}
+
+static struct jn_v
+fn_shuffle(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	size_t n, i, j;
+	json_t **v, *r;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	n = json_array_size(argv[0].j);
+	if (n <= 1)
+		return ref(argv[0]);
+	if (!(v = calloc(n, sizeof *v)))
+		return oom(EV);
+	/* The reference's inside-out Fisher-Yates. */
+	for (i = 0; i < n; i++) {
+		j = (size_t)floor(unit(next_random(EV)) * (double)(i + 1));
+		if (i != j)
+			v[i] = v[j];
+		v[j] = json_array_get(argv[0].j, i);
+	}
+	r = json_array();
+	for (i = 0; r && i < n; i++)
+		if (json_array_append(r, v[i])) {
+			json_decref(r);
+			r = NULL;
+		}
+	free(v);
+	return r ? val(r) : oom(EV);
+}
+
+static struct jn_v
+fn_clone(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *c;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	if (!(c = json_deep_copy(argv[0].j)))
+		return oom(EV);
+	return val(c);
+}
+
+static struct jn_v
+fn_hash(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	char out[129];
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	if (!aslp_hash(argc > 1 && defined(argv[1]) ? json_string_value(argv[1].j) : "SHA-256",
+		       json_string_value(argv[0].j), json_string_length(argv[0].j), out))
+		return fail(EV, "U1010", "The algorithm of $hash must be one of MD5, SHA-1, SHA-256, SHA-384 and SHA-512");
+	return val(json_string(out));
+}
+
+/* What the library has that aslc does not do yet: a clear error, not T1006. */
+static struct jn_v
+fn_later(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	(void)argv, (void)argc;
+	return fail(EV, "U1008", "$%s is not supported by aslc yet", x->name);
+}
+
 /* ---- the functions AWS adds ---- */
 
 static struct jn_v
@@ -2592,6 +2870,18 @@ fn_parse(struct jn_cx *x, struct jn_v *argv, int argc)
 }
 
 static const struct jn_builtin hofs[] = {
+	{ "millis", "<:n>", fn_millis },
+	{ "now", "<s?s?:s>", fn_now },
+	{ "fromMillis", "<n-s?s?:s>", fn_from_millis },
+	{ "toMillis", "<s-s?:n>", fn_to_millis },
+	{ "random", "<n?:n>", fn_random },
+	{ "uuid", "<:s>", fn_uuid },
+	{ "shuffle", "<a:a>", fn_shuffle },
+	{ "clone", "<(oa)-:o>", fn_clone },
+	{ "hash", "<s-s?:s>", fn_hash },
+	{ "formatNumber", "<n-so?:s>", fn_later },
+	{ "formatInteger", "<n-s:s>", fn_later },
+	{ "parseInteger", "<s-s:n>", fn_later },
 	{ "match", "<s-f<s:o>n?:a<o>>", fn_match },
 	{ "contains", "<s-(sf):b>", fn_contains_re },
 	{ "split", "<s-(sf)n?:a<s>>", fn_split_re },
@@ -2638,6 +2928,15 @@ aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *sc
 	E.scope = scope;
 	E.err = err;
 	E.deadline = now_ns() + TIME_LIMIT_NS;
+	if (scope->ctx) {
+		E.now_ms = aslp_now_ns(scope->ctx) / 1000000;
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		E.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		E.rng = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20);
+	}
 	top = frame_new(&E, NULL);
 	r = und();
 	/* $$ is the input document, unwrapped. */

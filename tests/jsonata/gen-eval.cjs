@@ -117,6 +117,12 @@ const exprs = [
   "$type(/x/)", "items[$contains($string(id), /[12]/)].price", "$filter(b, function($v){$contains($string($v), /[13]/)})",
   "$split('a, b;c', /[,;]\\s*/)", "$match('line1\\nline2', /^line\\d$/m)", "$match('tab\\there', /\\t/)",
   "$replace('aaa', /a{2}/, 'b')", "$match('x', /[^a-c]/)", "$match('ab', /(a)|(b)/)",
+  // time and randomness, where the result does not depend on when or chance
+  "$toMillis('2024-01-02T03:04:05.678Z')", "$toMillis('2024-01-02')", "$toMillis('2024-01-02T03:04:05+01:00')",
+  "$toMillis('2024-01')", "$toMillis('x')", "$toMillis(s)", "$fromMillis(1704164645678)", "$fromMillis(-1)",
+  "$fromMillis(1704164645678, (), '+0530')", "$fromMillis(1704164645678, (), '-0100')", "$fromMillis(a)",
+  "$type($millis())", "$length($now())", "$now() = $now()", "$millis() = $millis()", "$random() < 1",
+  "$count($shuffle(b))", "$sort($shuffle(b))", "$clone(c)", "$clone(b)",
   // errors
   '"a" < 1', '[1] < 2', '{"a":1}.a < 2', '$x & $uppercase', '{1: 2}', '{"a": 1}{"b": 2}', 'b{"k": $}',
   '$[0]{name: v}', '[1..1e8]', '[1.5..3]', '$error("boom")', '$assert(false, "no")', '$eval("1")',
