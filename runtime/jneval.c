@@ -48,7 +48,7 @@ struct jn_frame {
 	struct jn_frame *next;	/* in the evaluation's list, once captured */
 };
 
-enum fn_kind { FN_LAMBDA, FN_BUILTIN, FN_PARTIAL_NATIVE, FN_CHAIN, FN_REGEX };
+enum fn_kind { FN_LAMBDA, FN_BUILTIN, FN_PARTIAL_NATIVE, FN_CHAIN, FN_REGEX, FN_NEXT };
 
 struct jn_fn {
 	enum fn_kind kind;
@@ -68,8 +68,12 @@ struct jn_fn {
 	int nbound;
 	/* FN_CHAIN: g(f(x)) */
 	struct jn_fn *f, *g;
-	/* FN_REGEX */
+	/* FN_REGEX; FN_NEXT: the match after one, of f->f's regex in string */
 	struct aslp_re *re;
+	json_t *string;
+	size_t from;
+	/* In an array or object: an empty object standing for it (see box) */
+	json_t *box;
 };
 
 struct jn_ev {
@@ -84,6 +88,8 @@ struct jn_ev {
 	unsigned long steps;
 	int64_t deadline;
 	int64_t now_ms;		/* $now and $millis: when the evaluation began */
+	struct jn_fn **boxed;	/* the functions stored in arrays or objects */
+	int nboxed, boxcap;
 	uint64_t rng;		/* without a ctx (tests): $random's state */
 };
 
@@ -262,13 +268,96 @@ new_seq(struct jn_ev *E)
 	return v;
 }
 
-/* Append item (consumed) to array a; functions cannot be stored. */
+/*
+** A function kept in an array or object is an empty object made for it, a
+** box, which the evaluation knows: taken out of the container, it is the
+** function again (unbox, when evaluate returns). A result may not hold one.
+*/
+static json_t *
+box(struct jn_ev *E, struct jn_fn *f)
+{
+	if (!f->box) {
+		if (E->nboxed == E->boxcap) {
+			int cap = E->boxcap ? 2 * E->boxcap : 8;
+			struct jn_fn **nb = realloc(E->boxed, (size_t)cap * sizeof *nb);
+
+			if (!nb)
+				return NULL;
+			E->boxed = nb;
+			E->boxcap = cap;
+		}
+		if (!(f->box = json_object()))
+			return NULL;
+		E->boxed[E->nboxed++] = f;
+	}
+	return json_incref(f->box);
+}
+
+static struct jn_fn *
+boxed(const struct jn_ev *E, const json_t *j)
+{
+	int i;
+
+	if (!E->nboxed || !json_is_object(j) || json_object_size(j) != 0)
+		return NULL;
+	for (i = 0; i < E->nboxed; i++)
+		if (E->boxed[i]->box == j)
+			return E->boxed[i];
+	return NULL;
+}
+
+/* v, or the function it is the box of (consumes v). */
+static struct jn_v
+unbox(struct jn_ev *E, struct jn_v v)
+{
+	struct jn_fn *f = boxed(E, v.j);
+
+	if (!f)
+		return v;
+	json_decref(v.j);
+	return fnval(f);
+}
+
+/* A value as a container holds it: a function's box. NULL j: out of memory. */
+static struct jn_v
+boxing(struct jn_ev *E, struct jn_v v)
+{
+	if (v.fn) {
+		v.j = box(E, v.fn);
+		v.fn = NULL;
+		if (!v.j)
+			oom(E);
+	}
+	return v;
+}
+
+/* Does v hold a box anywhere? */
+static bool
+holds_box(const struct jn_ev *E, const json_t *v, int depth)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	if (depth > 10000 || boxed(E, v))
+		return true;
+	json_object_foreach((json_t *)v, k, m)
+		if (holds_box(E, m, depth + 1))
+			return true;
+	for (i = 0; i < json_array_size(v); i++)
+		if (holds_box(E, json_array_get(v, i), depth + 1))
+			return true;
+	return false;
+}
+
+/* Append item (consumed) to array a; a function goes in as its box. */
 static bool
 append_to(struct jn_ev *E, json_t *a, struct jn_v item)
 {
 	if (item.fn) {
-		fail(E, "U1001", "aslc cannot store a function in an array or object");
-		return false;
+		item = boxing(E, item);
+		if (!item.j)
+			return false;
 	}
 	if (!item.j)
 		return true;
@@ -415,6 +504,8 @@ states(struct jn_ev *E)
 
 	if (E->states)
 		return ref(val(E->states));
+	if (!s->ctx && !s->input && !s->context)
+		return und();	/* tests: an expression on its own */
 	o = json_object();
 	if (!o)
 		return oom(E);
@@ -1014,10 +1105,8 @@ group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs, struct jn_v in
 
 		if (failed(E))
 			goto out;
-		if (v.fn) {
-			fail(E, "U1001", "aslc cannot store a function in an array or object");
+		if (v.fn && !(v = boxing(E, v)).j)
 			goto out;
-		}
 		if (v.j && json_object_set_new(result.j, json_string_value(g[j].key), v.j)) {
 			oom(E);
 			goto out;
@@ -1129,6 +1218,12 @@ fail:
 
 /* ---- functions ---- */
 
+bool
+aslp_jn_fn_truthy(const struct jn_fn *f)
+{
+	return f->kind != FN_REGEX && f->kind != FN_NEXT;
+}
+
 static int
 arity(struct jn_fn *f)
 {
@@ -1225,14 +1320,35 @@ apply_inner(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs, str
 		r = apply_inner(E, fnval(f->g ? f->g : NULL), all, i, input, env);
 		break;
 	}
-	case FN_REGEX: {
+	case FN_REGEX:
+	case FN_NEXT: {
+		/* A pattern called on a string, or a match's next(): the match object. */
+		json_t *str = f->kind == FN_NEXT ? f->string : n > 0 ? validated[0].j : NULL;
+		struct jn_fn *re = f->kind == FN_NEXT ? f->f : f;
 		struct rx it;
+		int m;
 
-		if (n > 0 && json_is_string(validated[0].j) && rx_open(E, &it, f, validated[0].j)) {
-			if (rx_next(&it) > 0)
-				r = val(rx_object(&it, false));
-			free(it.caps);
+		if (!json_is_string(str) || !rx_open(E, &it, re, str))
+			break;
+		if (f->kind == FN_NEXT) {	/* as the reference's closure resumes */
+			it.started = true;
+			it.caps[1] = (long)f->from;
 		}
+		if ((m = rx_next(&it)) > 0 && (r = val(rx_object(&it, false))).j) {
+			struct jn_fn *next = fn_new(E, FN_NEXT);
+			json_t *b;
+
+			if (!next || !(b = box(E, next))) {
+				unref(r);
+				r = oom(E);
+			} else {
+				next->f = re;
+				next->string = json_incref(str);
+				next->from = (size_t)it.caps[1];
+				json_object_set_new(r.j, "next", b);
+			}
+		}
+		free(it.caps);
 		break;
 	}
 	case FN_CHAIN: {
@@ -1396,6 +1512,14 @@ eval_partial(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_f
 			}
 		}
 		f->nparams = u;
+	} else if (proc.fn->kind == FN_BUILTIN && strcmp(proc.fn->b->name, "string") == 0) {
+		/*
+		** The reference makes a lambda of a native's parameters, read from
+		** its JavaScript text: string(arg, prettify = false) gives one it
+		** cannot parse. jsonata 2.0.6, and so AWS, fail this way.
+		*/
+		fail(E, "S0208", "Parameter 2 of function definition must be a variable name (start with $)");
+		goto out;
 	} else {
 		/* A native (or a partial one): its parameters, some bound. */
 		int np = arity(proc.fn);
@@ -1904,6 +2028,8 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 		unref(r);
 		return und();
 	}
+	if (E->nboxed && !r.fn)
+		r = unbox(E, r);
 	if (r.seq && is_array(r)) {
 		if (n->flags & ASL_JN_KEEP_ARRAY)
 			r.keep = true;
@@ -1914,7 +2040,7 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 			struct jn_v one = ref(val(json_array_get(r.j, 0)));
 
 			unref(r);
-			r = one;
+			r = E->nboxed ? unbox(E, one) : one;
 		}
 	}
 	return r;
@@ -2965,11 +3091,18 @@ aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *sc
 	if (r.fn && !failed(&E)) {
 		/* The caller reports it: a function is no JSON value. */
 	}
+	if (!failed(&E) && r.j && E.nboxed && holds_box(&E, r.j, 0)) {
+		unref(r);
+		r = und();
+		err->function = true;	/* a function inside the result */
+	}
 	while (E.fns) {
 		struct jn_fn *f = E.fns;
 		int i;
 
 		E.fns = f->next;
+		json_decref(f->box);
+		json_decref(f->string);
 		if (f->kind == FN_LAMBDA)
 			unref(f->input);
 		for (i = 0; f->bound && i < f->nbound; i++)
@@ -2981,6 +3114,7 @@ aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *sc
 		free(f);
 	}
 	json_decref(E.states);
+	free(E.boxed);
 	if (failed(&E)) {
 		unref(r);
 		return und();

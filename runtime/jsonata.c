@@ -855,7 +855,7 @@ fn_boolean(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	(void)x;
 	if (argc > 0 && argv[0].fn)
-		return value(json_false());
+		return value(json_boolean(aslp_jn_fn_truthy(argv[0].fn)));
 	return DEF(0) ? value(json_boolean(truthy(argv[0].j))) : undefined();
 }
 
@@ -864,7 +864,7 @@ fn_not(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	(void)x;
 	if (argc > 0 && argv[0].fn)
-		return value(json_true());
+		return value(json_boolean(!aslp_jn_fn_truthy(argv[0].fn)));
 	return DEF(0) ? value(json_boolean(!truthy(argv[0].j))) : undefined();
 }
 
@@ -1845,6 +1845,8 @@ aslp_jn_call(const struct jn_builtin *b, const struct jn_v *argv, int argc, stru
 bool
 aslp_jn_truthy(struct jn_v v)
 {
+	if (v.fn)
+		return aslp_jn_fn_truthy(v.fn);
 	return v.j && truthy(v.j);
 }
 

@@ -81,8 +81,14 @@ ASLP_HIDDEN int aslp_jn_arity(const struct jn_builtin *b);
 /* A new reference to v, and its release (functions too). */
 ASLP_HIDDEN struct jn_v aslp_jn_ref(struct jn_v v);
 ASLP_HIDDEN void aslp_jn_unref(struct jn_v v);
-/* JSONata's truthiness (fn.boolean); undefined and functions are false. */
+/*
+** JSONata's truthiness (fn.boolean): undefined is false; a function is
+** true, as the reference's function objects are, but for a regular
+** expression (a JavaScript closure there).
+*/
 ASLP_HIDDEN bool aslp_jn_truthy(struct jn_v v);
+/* The truthiness of a function value (jneval.c). */
+ASLP_HIDDEN bool aslp_jn_fn_truthy(const struct jn_fn *f);
 /* A number as a JSON value: an integer when it is one. */
 ASLP_HIDDEN json_t *aslp_jn_number(double d);
 /* fn.string of v: a new string value, or NULL (out of memory, or D3001 in err). */

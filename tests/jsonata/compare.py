@@ -2,7 +2,9 @@
 """compare.py EXPRS EXPECTED ACTUAL [KNOWN]: line by line, JSON-equal
 (numbers by value); prints each difference with its expression, and the
 count. KNOWN lists the expressions where aslc differs on purpose, and why:
-those are counted apart, and fail the run if they no longer differ."""
+those are counted apart, and fail the run if they no longer differ. A
+result {"refused": WHY} (aslc does not compile what the expression uses,
+and says so) is counted apart too, with the reasons."""
 import json
 import sys
 
@@ -23,15 +25,23 @@ def main():
     exprs, expected, actual = (open(f, encoding='utf-8').read().splitlines() for f in sys.argv[1:4])
     known = {}
     if len(sys.argv) > 4:
-        known = {k['expr']: k['why'] for k in json.load(open(sys.argv[4], encoding='utf-8'))}
-    bad = explained = 0
+        known = {k['expr']: k for k in json.load(open(sys.argv[4], encoding='utf-8'))}
+    bad = explained = refused = 0
+    reasons = {}
     for i, (e, x, a) in enumerate(zip(exprs, expected, actual)):
-        differs = not same(json.loads(x), json.loads(a))
+        got = json.loads(a)
+        if isinstance(got, dict) and 'refused' in got:
+            refused += 1
+            reasons[got['refused']] = reasons.get(got['refused'], 0) + 1
+            continue
+        differs = not same(json.loads(x), got)
         expr = json.loads(e)
+        has_data = isinstance(expr, dict) and 'data' in expr
         if isinstance(expr, dict) and isinstance(expr.get('expr'), str):
             expr = expr['expr']
         expr = expr if isinstance(expr, str) else e
-        if expr in known:
+        # An entry with "without_data" is about the cases with no input document.
+        if expr in known and not (known[expr].get('without_data') and has_data):
             explained += 1
             if not differs:
                 bad += 1
@@ -44,7 +54,10 @@ def main():
     if len(exprs) != len(actual):
         print(f'{len(exprs)} expressions, {len(actual)} results')
         bad += 1
-    print(f'{len(exprs) - bad - explained} of {len(exprs)} agree, {explained} known differences')
+    for why, n in sorted(reasons.items(), key=lambda r: -r[1]):
+        print(f'refused {n}: {why}')
+    print(f'{len(exprs) - bad - explained - refused} of {len(exprs)} agree, {explained} known differences'
+          + (f', {refused} refused' if refused else ''))
     return 1 if bad else 0
 
 

@@ -130,6 +130,16 @@ const exprs = [
 
 const J = require(process.env.JSONATA || 'jsonata');
 
+// Does r hold a function anywhere? A workflow cannot output one: aslc
+// reports such a result as a function, whatever its depth.
+function holdsFunction(r, depth = 0) {
+  if (typeof r === 'function' || (r && (r._jsonata_lambda || r._jsonata_function)))
+    return true;
+  if (r && typeof r === 'object' && depth < 100)
+    return Object.values(r).some(v => holdsFunction(v, depth + 1));
+  return false;
+}
+
 async function main() {
   const dir = __dirname;
   const cases = [], expected = [];
@@ -141,7 +151,7 @@ async function main() {
       let out;
       try {
         const r = await J(e).evaluate(d, bindings);
-        if (typeof r === 'function' || (r && (r._jsonata_lambda || r._jsonata_function)))
+        if (holdsFunction(r))
           out = {function: true};
         else
           out = r === undefined ? {undefined: true} : {value: JSON.parse(JSON.stringify(r))};
@@ -155,5 +165,25 @@ async function main() {
   fs.writeFileSync(path.join(dir, 'eval.cases'), cases.join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'eval.expected'), expected.join('\n') + '\n');
   console.log(`${cases.length} cases`);
+  // The stress corpus: stress.py's cases, the reference's results.
+  const stress = require('child_process').execFileSync('python3', [path.join(dir, 'stress.py')],
+                                                       {maxBuffer: 1 << 28}).toString();
+  const out = [];
+  for (const line of stress.trim().split('\n')) {
+    const c = JSON.parse(line);
+    let o;
+    try {
+      const r = await J(c.expr).evaluate(c.data, c.bindings);
+      if (holdsFunction(r))
+        o = {function: true};
+      else
+        o = r === undefined ? {undefined: true} : {value: JSON.parse(JSON.stringify(r))};
+    } catch (err) {
+      o = {error: {code: err.code || 'JS'}};
+    }
+    out.push(JSON.stringify(o));
+  }
+  fs.writeFileSync(path.join(dir, 'stress.expected'), out.join('\n') + '\n');
+  console.log(`${out.length} stress cases`);
 }
 main();

@@ -35,7 +35,7 @@ parse_const(struct program *prog, const char *json)
 		kcap = kcap ? 2 * kcap : 16;
 		kvals = xrealloc(kvals, (size_t)kcap * sizeof *kvals);
 	}
-	kvals[nkval] = json_loads(json, JSON_DECODE_ANY, &je);
+	kvals[nkval] = json_loads(json, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	if (!kvals[nkval])
 		die("constant %s: %s", json, je.text);
 	return nkval++;
@@ -44,7 +44,8 @@ parse_const(struct program *prog, const char *json)
 static json_t *
 run(json_t *in)
 {
-	const char *text = json_string_value(json_object_get(in, "expr")), *why = NULL;
+	json_t *e = json_object_get(in, "expr");
+	const char *text = json_string_value(e), *why = NULL;
 	struct jn_error perr;
 	struct jn_node *root;
 	struct jexpr *jx;
@@ -56,10 +57,10 @@ run(json_t *in)
 
 	if (!text)
 		die("a line without \"expr\"");
-	root = jn_parse(text, strlen(text), &perr);
+	root = jn_parse(text, json_string_length(e), &perr);
 	if (!root)
 		return json_pack("{s:{s:s?}}", "error", "code", perr.code);
-	jx = jexpr_lower(NULL, root, text, &why);
+	jx = jexpr_lower(NULL, root, arena_strndup(text, json_string_length(e)), &why);
 	if (!jx)
 		return json_pack("{s:s}", "refused", why);
 	x.text = jx->text;
@@ -91,12 +92,13 @@ main(void)
 
 	while ((n = getline(&line, &cap, stdin)) > 0) {
 		json_error_t je;
-		json_t *in = json_loadb(line, (size_t)n, 0, &je), *out;
+		json_t *in = json_loadb(line, (size_t)n, JSON_ALLOW_NUL, &je), *out;
 		char *text;
 		int i;
 
 		if (!in) {
 			fprintf(stderr, "test_jneval: a bad line: %s", line);
+			free(line);
 			return 2;
 		}
 		out = run(in);
