@@ -447,11 +447,16 @@ emit_jexpr(struct emitter *e, struct jexpr *x)
 			c_string(e, n->str, strlen(n->str));
 		else
 			out(e, "NULL");
-		out(e, ", ");
-		if (n->flags2)
-			c_string(e, n->flags2, strlen(n->flags2));
-		else
-			out(e, "NULL");
+		const char *s[4] = { n->flags2, n->focus, n->index, n->label };
+		int k;
+
+		for (k = 0; k < 4; k++) {
+			out(e, ", ");
+			if (s[k])
+				c_string(e, s[k], strlen(s[k]));
+			else
+				out(e, "NULL");
+		}
 		out(e, " },\n");
 	}
 	out(e, "};\nstatic const asl_jexpr jx_%d = { .text = ", x->id);

@@ -594,7 +594,7 @@ static LLVMValueRef
 jexpr_ref(struct lx *x, const struct jexpr *jx)
 {
 	LLVMValueRef g = ptrmap_get(&x->done, jx), *v;
-	struct cfield f[4], nf[17];
+	struct cfield f[4], nf[20];
 	int i, id;
 
 	if (g)
@@ -622,6 +622,9 @@ jexpr_ref(struct lx *x, const struct jexpr *jx)
 		nf[k++] = FI(asl_jnode, konst, n->konst);
 		nf[k++] = FP(asl_jnode, str, str(x, n->str));
 		nf[k++] = FP(asl_jnode, flags2, str(x, n->flags2));
+		nf[k++] = FP(asl_jnode, focus, str(x, n->focus));
+		nf[k++] = FP(asl_jnode, index, str(x, n->index));
+		nf[k++] = FP(asl_jnode, label, str(x, n->label));
 		v[i] = cstruct(x, sizeof(asl_jnode), nf, k);
 	}
 	f[0] = FP(asl_jexpr, text, str(x, jx->text));

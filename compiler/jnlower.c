@@ -103,12 +103,6 @@ lower(struct lowering *lw, const struct jn_node *n)
 	int k = new_node(lw), c;
 	asl_jnode *d;
 
-	if (n->type == JN_PARENT || n->ancestor || n->seeking_parent || n->slot)
-		lw->why = "the parent operator % of JSONata is not supported yet";
-	else if (n->focus || n->index || n->tuple || n->type == JN_INDEX)
-		lw->why = "the @ and # bindings of JSONata are not supported yet";
-	else if (n->type == JN_TRANSFORM)
-		lw->why = "the transform operator |...| of JSONata is not supported yet";
 	lw->nodes[k].type = (int)n->type;
 	lw->nodes[k].position = n->position;
 	c = 0;
@@ -124,7 +118,16 @@ lower(struct lowering *lw, const struct jn_node *n)
 		c |= ASL_JN_DESCENDING;
 	if (n->has_group)
 		c |= ASL_JN_HAS_GROUP;
+	if (n->tuple)
+		c |= ASL_JN_TUPLE;
 	lw->nodes[k].flags = c;
+	lw->nodes[k].focus = n->focus ? arena_strdup(n->focus) : NULL;
+	if (n->index && n->type != JN_INDEX)
+		lw->nodes[k].index = arena_strdup(n->index);
+	if (n->ancestor)
+		lw->nodes[k].label = arena_strdup(n->ancestor->label);
+	else if (n->type == JN_PARENT && n->slot)
+		lw->nodes[k].label = arena_strdup(n->slot->label);
 
 	switch (n->type) {
 	case JN_STRING:
@@ -141,6 +144,7 @@ lower(struct lowering *lw, const struct jn_node *n)
 		lw->nodes[k].konst = konst(lw, n->konst == JN_TRUE ? json_true() :
 					   n->konst == JN_FALSE ? json_false() : json_null());
 		break;
+	case JN_INDEX:
 	case JN_NAME:
 	case JN_VARIABLE:
 	case JN_BINARY:
@@ -234,6 +238,16 @@ lower(struct lowering *lw, const struct jn_node *n)
 		lw->nodes[k].rhs = c;
 		if (n->else_) {
 			c = lower(lw, n->else_);
+			lw->nodes[k].x = c;
+		}
+		break;
+	case JN_TRANSFORM:
+		c = lower(lw, n->pattern);
+		lw->nodes[k].lhs = c;
+		c = lower(lw, n->update);
+		lw->nodes[k].rhs = c;
+		if (n->delete_) {
+			c = lower(lw, n->delete_);
 			lw->nodes[k].x = c;
 		}
 		break;

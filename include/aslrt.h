@@ -204,6 +204,7 @@ enum asl_jn_type {
 #define ASL_JN_THUNK 8			/* a lambda made for a tail call */
 #define ASL_JN_DESCENDING 16		/* a sort term: > */
 #define ASL_JN_HAS_GROUP 32		/* group: the {...} of a step */
+#define ASL_JN_TUPLE 64			/* a step or path of a tuple stream (@, #, %) */
 typedef struct asl_jnode {
 	int type;		/* enum asl_jn_type */
 	int flags;
@@ -212,7 +213,7 @@ typedef struct asl_jnode {
 	** Children (-1: none): binary, bind and apply: lhs, rhs; unary -,
 	** filter and term: x; condition: lhs ? rhs : x; function and
 	** partial: x (the procedure); lambda: x (the body); transform:
-	** lhs | rhs, x |.
+	** | lhs | rhs, x | (x: the delete, or -1).
 	*/
 	int lhs, rhs, x;
 	/*
@@ -228,6 +229,9 @@ typedef struct asl_jnode {
 	const char *str;	/* name, variable, operator; a regex's pattern;
 				   a lambda's signature */
 	const char *flags2;	/* a regex's flags */
+	const char *focus;	/* a step's @$name */
+	const char *index;	/* a step's #$name; an index stage's: str */
+	const char *label;	/* the ancestor slot a step binds, or a parent reads */
 } asl_jnode;
 typedef struct asl_jexpr {
 	const char *text;	/* as written, between {% and %} */

@@ -48,12 +48,12 @@ struct jn_frame {
 	struct jn_frame *next;	/* in the evaluation's list, once captured */
 };
 
-enum fn_kind { FN_LAMBDA, FN_BUILTIN, FN_PARTIAL_NATIVE, FN_CHAIN, FN_REGEX, FN_NEXT };
+enum fn_kind { FN_LAMBDA, FN_BUILTIN, FN_PARTIAL_NATIVE, FN_CHAIN, FN_REGEX, FN_NEXT, FN_TRANSFORM };
 
 struct jn_fn {
 	enum fn_kind kind;
 	struct jn_fn *next;	/* the evaluation's functions */
-	/* FN_LAMBDA */
+	/* FN_LAMBDA; FN_TRANSFORM: its node, and env */
 	int body;		/* node */
 	int *params;		/* variable nodes */
 	int nparams;
@@ -104,6 +104,7 @@ struct rx {
 };
 
 static const struct jn_builtin *builtin(const char *name);
+static struct jn_v eval_transform(struct jn_ev *E, const asl_jnode *n, struct jn_frame *env);
 static bool rx_open(struct jn_ev *E, struct rx *x, const struct jn_fn *f, json_t *str);
 static int rx_next(struct rx *x);
 static json_t *rx_object(struct rx *x, bool index);
@@ -571,6 +572,7 @@ static struct jn_v group(struct jn_ev *E, const asl_jnode *n, int pairs, int npa
 			 struct jn_v input, struct jn_frame *env);
 static struct jn_v sort_by(struct jn_ev *E, const asl_jnode *n, struct jn_v input,
 			   struct jn_frame *env);
+static json_t *reduce_tuples(struct jn_ev *E, struct jn_v data);
 
 /* An array's items as a list of new references (a JS quirk: not an array, none). */
 static bool
@@ -664,12 +666,220 @@ eval_step(struct jn_ev *E, int si, struct vec *in, struct jn_frame *env, bool la
 	return out;
 }
 
+/* ---- tuple streams: the @, # and % of a path ---- */
+
+/* A tuple's member (a new reference; functions come out of their boxes). */
+static struct jn_v
+tuple_get(struct jn_ev *E, json_t *t, const char *name)
+{
+	return unbox(E, ref(val(json_object_get(t, name))));
+}
+
+/* createFrameFromTuple: a frame binding each member of tuple t but "@". */
+static struct jn_frame *
+tuple_frame(struct jn_ev *E, struct jn_frame *env, json_t *t)
+{
+	struct jn_frame *f = frame_new(E, env);
+	const char *k;
+	json_t *m;
+
+	if (!f)
+		return NULL;
+	json_object_foreach(t, k, m)
+		if (!bind(E, f, k, unbox(E, ref(val(m))))) {
+			frame_free(f);
+			return NULL;
+		}
+	return f;
+}
+
+/* t's copy, to change (tuples are shared between streams). */
+static json_t *
+tuple_copy(struct jn_ev *E, json_t *t)
+{
+	json_t *c = json_copy(t);
+
+	if (!c)
+		oom(E);
+	return c;
+}
+
+/* Set t[name] to v (consumed); false when out of memory. */
+static bool
+tuple_set(struct jn_ev *E, json_t *t, const char *name, struct jn_v v)
+{
+	v = boxing(E, v);
+	if (!v.j) {		/* undefined, or out of memory */
+		json_object_del(t, name);
+		return !failed(E);
+	}
+	if (json_object_set_new(t, name, v.j)) {
+		oom(E);
+		return false;
+	}
+	return true;
+}
+
+static struct jn_v
+new_tuples(struct jn_ev *E)
+{
+	struct jn_v v = new_seq(E);
+
+	v.tuple = true;
+	return v;
+}
+
+/* evaluateStages: filters, and index stages that number the tuples. */
+static struct jn_v
+stages(struct jn_ev *E, const asl_jnode *st, struct jn_v r, struct jn_frame *env)
+{
+	int s;
+
+	for (s = 0; s < st->nstages && !failed(E); s++) {
+		const asl_jnode *stage = NODE(E->x->lists[st->stages + s]);
+
+		if (stage->type == ASL_JN_INDEX) {
+			size_t i;
+
+			for (i = 0; is_array(r) && i < json_array_size(r.j); i++) {
+				json_t *t = tuple_copy(E, json_array_get(r.j, i));
+
+				if (!t || json_array_set_new(r.j, i, t) ||
+				    !tuple_set(E, t, stage->str, val(json_integer((json_int_t)i))))
+					break;
+			}
+		} else {
+			struct jn_v f = filter(E, stage->x, r, env);
+
+			unref(r);
+			r = f;
+		}
+	}
+	return r;
+}
+
+/* evaluateTupleStep: the step over the tuples (or, first, the items of in). */
+static struct jn_v
+eval_tuple_step(struct jn_ev *E, int si, struct vec *in, struct jn_v tuples,
+		struct jn_frame *env)
+{
+	const asl_jnode *st = NODE(si);
+	struct jn_v result, bindings;
+	size_t e, b;
+
+	if (st->type == ASL_JN_SORT) {
+		if (defined(tuples)) {
+			result = sort_by(E, st, tuples, env);
+		} else {
+			struct jn_v seq = new_seq(E), sorted;
+
+			for (e = 0; seq.j && e < in->n; e++)
+				if (!append_to(E, seq.j, ref(in->v[e])))
+					break;
+			sorted = failed(E) ? und() : sort_by(E, st, seq, env);
+			unref(seq);
+			result = new_tuples(E);
+			for (e = 0; result.j && !failed(E) && is_array(sorted) &&
+			     e < json_array_size(sorted.j); e++) {
+				json_t *t = json_object();
+
+				if (!t || json_array_append_new(result.j, t) ||
+				    !tuple_set(E, t, "@", ref(val(json_array_get(sorted.j, e)))) ||
+				    (st->index && !tuple_set(E, t, st->index, val(json_integer((json_int_t)e)))))
+					break;
+			}
+			unref(sorted);
+		}
+		if (failed(E)) {
+			unref(result);
+			return und();
+		}
+		return stages(E, st, result, env);
+	}
+	result = new_tuples(E);
+	if (!result.j)
+		return und();
+	if (defined(tuples)) {
+		bindings = ref(tuples);
+	} else {
+		bindings = new_tuples(E);
+		for (e = 0; bindings.j && e < in->n; e++) {
+			json_t *t = json_object();
+			struct jn_v item = in->v[e];
+
+			/* The input's wrapper cannot be kept in a tuple: its one item is. */
+			if (item.outer && json_array_size(item.j) > 0)
+				item = val(json_array_get(item.j, 0));
+			if (!t || json_array_append_new(bindings.j, t) || !tuple_set(E, t, "@", ref(item)))
+				break;
+		}
+	}
+	for (e = 0; !failed(E) && is_array(bindings) && e < json_array_size(bindings.j); e++) {
+		json_t *tb = json_array_get(bindings.j, e);
+		struct jn_frame *fr = tuple_frame(E, env, tb);
+		struct jn_v at, res;
+
+		if (!fr)
+			break;
+		at = tuple_get(E, tb, "@");
+		res = evaluate(E, si, at, fr);
+		frame_done(fr);
+		if (failed(E) || !defined(res)) {
+			unref(at);
+			unref(res);
+			continue;
+		}
+		if (!is_array(res)) {
+			struct jn_v one = val(json_array());
+
+			if (!one.j || !append_to(E, one.j, res)) {
+				unref(at);
+				unref(one);
+				break;
+			}
+			res = one;
+		}
+		for (b = 0; b < json_array_size(res.j); b++) {
+			json_t *t = tuple_copy(E, tb);
+			bool ok = t && !json_array_append_new(result.j, t);
+
+			if (ok && res.tuple) {
+				ok = !json_object_update(t, json_array_get(res.j, b));
+			} else if (ok) {
+				if (st->focus)
+					ok = tuple_set(E, t, st->focus, ref(val(json_array_get(res.j, b)))) &&
+					     tuple_set(E, t, "@", ref(at));
+				else
+					ok = tuple_set(E, t, "@", ref(val(json_array_get(res.j, b))));
+				if (ok && st->index)
+					ok = tuple_set(E, t, st->index, val(json_integer((json_int_t)b)));
+				if (ok && st->label)
+					ok = tuple_set(E, t, st->label, ref(at));
+			}
+			if (!ok) {
+				if (!failed(E))
+					oom(E);
+				break;
+			}
+		}
+		unref(at);
+		unref(res);
+	}
+	unref(bindings);
+	if (failed(E)) {
+		unref(result);
+		return und();
+	}
+	return stages(E, st, result, env);
+}
+
 /* evaluatePath */
 static struct jn_v
 eval_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
 {
 	struct vec in = { 0 };
-	struct jn_v r = und();
+	struct jn_v r = und(), tuples = und();
+	bool tuple_stream = false;
 	int k;
 
 	if (is_array(input) && NODE(LIST(n, 0))->type != ASL_JN_VARIABLE) {
@@ -682,28 +892,69 @@ eval_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fram
 	for (k = 0; k < n->nlist; k++) {
 		int si = LIST(n, k);
 
-		unref(r);
+		if (NODE(si)->flags & ASL_JN_TUPLE)
+			tuple_stream = true;
 		if (k == 0 && (NODE(si)->flags & ASL_JN_CONSARRAY)) {
 			struct jn_v seq = new_seq(E);
 			size_t i;
 
+			unref(r);
+			/* [undefined], which a JSON array cannot be, stands as undefined. */
+			if (in.n == 1 && !defined(in.v[0])) {
+				unref(seq);
+				seq = und();
+			}
 			for (i = 0; seq.j && i < in.n; i++)
 				if (!append_to(E, seq.j, ref(in.v[i])))
 					break;
 			r = failed(E) ? und() : evaluate(E, si, seq, env);
 			unref(seq);
+		} else if (tuple_stream) {
+			struct jn_v t = eval_tuple_step(E, si, &in, tuples, env);
+
+			unref(tuples);
+			tuples = t;
 		} else {
+			unref(r);
 			r = eval_step(E, si, &in, env, k == n->nlist - 1);
 		}
 		if (failed(E))
 			goto fail;
-		if (!defined(r) || (is_array(r) && json_array_size(r.j) == 0))
+		if (!tuple_stream && (!defined(r) || (is_array(r) && json_array_size(r.j) == 0)))
 			break;
-		vfree(&in);
-		if (!items(E, r, &in))
-			goto fail;
+		if (!NODE(si)->focus && !tuple_stream) {
+			vfree(&in);
+			if (!items(E, r, &in))
+				goto fail;
+		}
 	}
 	vfree(&in);
+	if (tuple_stream && (n->flags & ASL_JN_HAS_GROUP)) {
+		/* The group sees the tuples, and their bindings. */
+		unref(r);
+		r = group(E, n, n->group, n->ngroup, tuples, env);
+		unref(tuples);
+		return r;
+	}
+	if (tuple_stream) {
+		unref(r);
+		if (n->flags & ASL_JN_TUPLE) {
+			r = tuples;	/* the ancestry goes on: keep the stream */
+		} else {
+			size_t i;
+
+			r = new_seq(E);
+			for (i = 0; r.j && is_array(tuples) && i < json_array_size(tuples.j); i++)
+				if (!append_to(E, r.j, tuple_get(E, json_array_get(tuples.j, i), "@")))
+					break;
+			unref(tuples);
+			if (failed(E)) {
+				unref(r);
+				return und();
+			}
+		}
+		tuples = und();
+	}
 	if (n->flags & ASL_JN_KEEP_SINGLETON) {
 		if (is_array(r) && r.cons && !r.seq) {
 			struct jn_v s = new_seq(E);
@@ -726,6 +977,7 @@ eval_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fram
 fail:
 	vfree(&in);
 	unref(r);
+	unref(tuples);
 	return und();
 }
 
@@ -1045,7 +1297,18 @@ group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs, struct jn_v in
 	}
 	for (i = 0; i < in.n; i++) {
 		for (p = 0; p < npairs / 2; p++) {
-			struct jn_v key = evaluate(E, E->x->lists[pairs + 2 * p], in.v[i], env);
+			struct jn_v key;
+
+			if (input.tuple) {	/* a tuple: its @, in the frame of its bindings */
+				struct jn_frame *fr = tuple_frame(E, env, in.v[i].j);
+				struct jn_v at = fr ? tuple_get(E, in.v[i].j, "@") : und();
+
+				key = fr ? evaluate(E, E->x->lists[pairs + 2 * p], at, fr) : und();
+				unref(at);
+				frame_done(fr);
+			} else {
+				key = evaluate(E, E->x->lists[pairs + 2 * p], in.v[i], env);
+			}
 
 			if (failed(E))
 				goto out;
@@ -1101,7 +1364,26 @@ group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs, struct jn_v in
 		goto out;
 	}
 	for (j = 0; j < ng; j++) {
-		struct jn_v v = evaluate(E, E->x->lists[pairs + 2 * g[j].pair + 1], g[j].data, env);
+		struct jn_v v;
+
+		if (input.tuple) {
+			/* reduceTupleStream: the group's tuples as one, their bindings appended */
+			json_t *t = reduce_tuples(E, g[j].data);
+			struct jn_frame *fr = NULL;
+			struct jn_v at = und();
+
+			if (t) {
+				at = tuple_get(E, t, "@");
+				json_object_del(t, "@");
+				fr = tuple_frame(E, env, t);
+			}
+			v = fr ? evaluate(E, E->x->lists[pairs + 2 * g[j].pair + 1], at, fr) : und();
+			frame_done(fr);
+			unref(at);
+			json_decref(t);
+		} else {
+			v = evaluate(E, E->x->lists[pairs + 2 * g[j].pair + 1], g[j].data, env);
+		}
 
 		if (failed(E))
 			goto out;
@@ -1124,6 +1406,35 @@ out:
 		return und();
 	}
 	return result;
+}
+
+/* reduceTupleStream: one tuple, or the members of several appended (a new object). */
+static json_t *
+reduce_tuples(struct jn_ev *E, struct jn_v data)
+{
+	json_t *r;
+	size_t i;
+
+	if (!is_array(data))
+		return tuple_copy(E, data.j);
+	if (!(r = tuple_copy(E, json_array_get(data.j, 0))))
+		return NULL;
+	for (i = 1; i < json_array_size(data.j); i++) {
+		json_t *t = json_array_get(data.j, i), *m;
+		const char *k;
+
+		json_object_foreach(t, k, m) {
+			struct jn_v a = append(E, ref(val(json_object_get(r, k))), ref(val(m)));
+
+			if (failed(E) || json_object_set_new(r, k, a.j)) {
+				json_decref(r);
+				if (!failed(E))
+					oom(E);
+				return NULL;
+			}
+		}
+	}
+	return r;
 }
 
 static bool
@@ -1150,6 +1461,7 @@ filter(struct jn_ev *E, int pi, struct jn_v input, struct jn_frame *env)
 
 	if (!results.j)
 		return und();
+	results.tuple = input.tuple;
 	if (is_array(input)) {
 		if (!items(E, input, &in))
 			goto fail;
@@ -1175,9 +1487,19 @@ filter(struct jn_ev *E, int pi, struct jn_v input, struct jn_frame *env)
 		return results;
 	}
 	for (i = 0; i < in.n; i++) {
-		struct jn_v item = in.v[i], res = evaluate(E, pi, item, env);
+		struct jn_v item = in.v[i], res;
 		bool take = false;
 
+		if (input.tuple) {	/* each tuple: its @ in the frame of its bindings */
+			struct jn_frame *fr = tuple_frame(E, env, item.j);
+			struct jn_v at = fr ? tuple_get(E, item.j, "@") : und();
+
+			res = fr ? evaluate(E, pi, at, fr) : und();
+			unref(at);
+			frame_done(fr);
+		} else {
+			res = evaluate(E, pi, item, env);
+		}
 		if (failed(E))
 			goto fail;
 		if (is_number(res) || array_of_numbers(res.j)) {
@@ -1217,6 +1539,138 @@ fail:
 }
 
 /* ---- functions ---- */
+
+/* Is node v inside the tree t (the same json_t, not an equal one)? */
+static bool
+inside(const json_t *t, const json_t *v, int depth)
+{
+	const char *k;
+	json_t *m;
+	size_t i;
+
+	if (t == v)
+		return true;
+	if (depth > 10000)
+		return false;
+	json_object_foreach((json_t *)t, k, m)
+		if (inside(m, v, depth + 1))
+			return true;
+	for (i = 0; i < json_array_size(t); i++)
+		if (inside(json_array_get(t, i), v, depth + 1))
+			return true;
+	return false;
+}
+
+/*
+** The transform |pattern|update, delete| applied to obj: a copy of obj
+** whose parts the pattern selects are merged with update's object and
+** lose delete's members (evaluateTransformExpression).
+*/
+static struct jn_v
+transform(struct jn_ev *E, struct jn_fn *f, struct jn_v obj)
+{
+	const asl_jnode *n = NODE(f->body);
+	struct jn_v result, matches;
+	size_t i, k;
+
+	if (!defined(obj))
+		return und();
+	result = val(json_deep_copy(obj.j));
+	if (!result.j)
+		return oom(E);
+	matches = evaluate(E, n->lhs, result, f->env);
+	if (failed(E))
+		goto fail;
+	if (defined(matches) && !is_array(matches)) {
+		struct jn_v one = val(json_array());
+
+		if (!one.j || !append_to(E, one.j, matches)) {
+			unref(one);
+			goto fail;
+		}
+		matches = one;
+	}
+	for (i = 0; is_array(matches) && i < json_array_size(matches.j); i++) {
+		json_t *match = json_array_get(matches.j, i);
+		struct jn_v update;
+
+		/* The reference changes the object wherever it is: aslc, only its copy. */
+		if (json_is_object(match) && !inside(result.j, match, 0)) {
+			fail(E, "U1011", "aslc transforms only what the pattern selects in the transformed value");
+			break;
+		}
+		update = evaluate(E, n->rhs, val(match), f->env);
+		if (failed(E))
+			break;
+		if (defined(update)) {
+			if (!json_is_object(update.j)) {
+				char b[256];
+
+				show(b, sizeof b, update);
+				unref(update);
+				fail(E, "T2011", "The insert/update clause of the transform expression must evaluate to an object: %s", b);
+				break;
+			}
+			if (json_is_object(match) && json_object_update(match, update.j)) {
+				unref(update);
+				oom(E);
+				break;
+			}
+			unref(update);
+		}
+		if (n->x >= 0) {
+			struct jn_v del = evaluate(E, n->x, val(match), f->env);
+			bool strings = true;
+
+			if (failed(E))
+				break;
+			if (!defined(del))
+				continue;
+			if (is_array(del)) {
+				for (k = 0; k < json_array_size(del.j); k++)
+					strings = strings && json_is_string(json_array_get(del.j, k));
+			} else {
+				strings = json_is_string(del.j);
+			}
+			if (!strings) {
+				char b[256];
+
+				show(b, sizeof b, del);
+				unref(del);
+				fail(E, "T2012", "The delete clause of the transform expression must evaluate to a string or array of strings: %s", b);
+				break;
+			}
+			if (json_is_object(match)) {
+				if (is_array(del))
+					for (k = 0; k < json_array_size(del.j); k++)
+						json_object_del(match, json_string_value(json_array_get(del.j, k)));
+				else
+					json_object_del(match, json_string_value(del.j));
+			}
+			unref(del);
+		}
+	}
+	unref(matches);
+	if (failed(E))
+		goto fail;
+	return result;
+fail:
+	unref(result);
+	return und();
+}
+
+static struct jn_v
+eval_transform(struct jn_ev *E, const asl_jnode *n, struct jn_frame *env)
+{
+	struct jn_fn *f = fn_new(E, FN_TRANSFORM);
+
+	if (!f)
+		return und();
+	f->body = (int)(n - E->x->nodes);
+	f->env = env;
+	capture(E, env);
+	return fnval(f);
+}
 
 bool
 aslp_jn_fn_truthy(const struct jn_fn *f)
@@ -1281,8 +1735,10 @@ apply_inner(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs, str
 	}
 	if (nargs > 16)
 		nargs = n = 16;
-	if (f->kind == FN_BUILTIN || (f->kind == FN_LAMBDA && f->signature)) {
-		n = aslp_jn_validate(f->kind == FN_BUILTIN ? f->b->signature : f->signature,
+	if (f->kind == FN_BUILTIN || (f->kind == FN_LAMBDA && f->signature) ||
+	    f->kind == FN_TRANSFORM) {
+		n = aslp_jn_validate(f->kind == FN_BUILTIN ? f->b->signature :
+				     f->kind == FN_TRANSFORM ? "<(oa):o>" : f->signature,
 				     f->kind == FN_BUILTIN ? f->b->name : "lambda",
 				     args, nargs, input, validated, E->err);
 		if (n < 0)
@@ -1351,6 +1807,9 @@ apply_inner(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs, str
 		free(it.caps);
 		break;
 	}
+	case FN_TRANSFORM:
+		r = transform(E, f, n > 0 ? validated[0] : und());
+		break;
 	case FN_CHAIN: {
 		struct jn_v mid = apply(E, fnval(f->f), validated, n, input, env);
 
@@ -1721,7 +2180,24 @@ struct sorter {
 	struct jn_ev *E;
 	const asl_jnode *n;
 	struct jn_frame *env;
+	bool tuple;		/* sorting a tuple stream */
 };
+
+/* A sort term of tuple t: its @ in the frame of its bindings. */
+static struct jn_v
+term_in_tuple(struct jn_ev *E, int node, json_t *t, struct jn_frame *env)
+{
+	struct jn_frame *fr = tuple_frame(E, env, t);
+	struct jn_v at, r;
+
+	if (!fr)
+		return und();
+	at = tuple_get(E, t, "@");
+	r = evaluate(E, node, at, fr);
+	unref(at);
+	frame_done(fr);
+	return r;
+}
 
 static int
 sort_greater(struct sorter *s, json_t *a, json_t *b)
@@ -1731,12 +2207,13 @@ sort_greater(struct sorter *s, json_t *a, json_t *b)
 
 	for (t = 0; comp == 0 && t < s->n->nlist; t++) {
 		const asl_jnode *term = NODE(E->x->lists[s->n->list + t]);
-		struct jn_v aa = evaluate(E, term->x, val(a), s->env), bb;
+		struct jn_v aa = s->tuple ? term_in_tuple(E, term->x, a, s->env) :
+			evaluate(E, term->x, val(a), s->env), bb;
 		bool as, an, bs, bn;
 
 		if (failed(E))
 			return -1;
-		bb = evaluate(E, term->x, val(b), s->env);
+		bb = s->tuple ? term_in_tuple(E, term->x, b, s->env) : evaluate(E, term->x, val(b), s->env);
 		if (failed(E)) {
 			unref(aa);
 			return -1;
@@ -1852,7 +2329,7 @@ term_greater(void *data, json_t *a, json_t *b)
 static struct jn_v
 sort_by(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env)
 {
-	struct sorter s = { E, n, env };
+	struct sorter s = { E, n, env, input.tuple };
 
 	if (!defined(input))
 		return und();
@@ -1995,6 +2472,12 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 	case ASL_JN_SORT:
 		r = sort_by(E, n, input, env);
 		break;
+	case ASL_JN_PARENT:
+		r = lookup_var(E, env, n->label);
+		break;
+	case ASL_JN_TRANSFORM:
+		r = eval_transform(E, n, env);
+		break;
 	case ASL_JN_REGEX: {
 		struct jn_fn *f = fn_new(E, FN_REGEX);
 		const char *why;
@@ -2030,7 +2513,7 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 	}
 	if (E->nboxed && !r.fn)
 		r = unbox(E, r);
-	if (r.seq && is_array(r)) {
+	if (r.seq && !r.tuple && is_array(r)) {
 		if (n->flags & ASL_JN_KEEP_ARRAY)
 			r.keep = true;
 		if (json_array_size(r.j) == 0) {

@@ -24,6 +24,7 @@ struct jn_v {
 	json_t *j;		/* a reference the holder owns */
 	bool seq;
 	bool cons, keep, outer;
+	bool tuple;		/* a tuple stream: objects of "@" and bindings */
 	struct jn_fn *fn;	/* a function (j NULL): a reference */
 };
 
