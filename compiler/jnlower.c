@@ -286,8 +286,25 @@ lower(struct lowering *lw, const struct jn_node *n)
 		lw->nodes[k].group = at;
 		lw->nodes[k].ngroup = cnt;
 	}
+	/*
+	** A path of plain names after its first step ($states.input.order.id)
+	** can be read member by member while the values are objects.
+	*/
 	d = &lw->nodes[k];
-	(void)d;
+	if (n->type == JN_PATH && n->steps.n >= 2 && !n->keep_singleton_array && !n->has_group &&
+	    !n->tuple) {
+		int i;
+		bool simple = true;
+
+		for (i = 0; i < n->steps.n && simple; i++) {
+			const asl_jnode *s = &lw->nodes[lw->lists[d->list + i]];
+
+			simple = (i > 0 ? s->type == ASL_JN_NAME : true) && !s->nstages && !s->npred &&
+				 !s->ngroup && !(s->flags & ~0) && !s->focus && !s->index && !s->label;
+		}
+		if (simple)
+			d->flags |= ASL_JN_SIMPLE;
+	}
 	return k;
 }
 

@@ -205,6 +205,7 @@ enum asl_jn_type {
 #define ASL_JN_DESCENDING 16		/* a sort term: > */
 #define ASL_JN_HAS_GROUP 32		/* group: the {...} of a step */
 #define ASL_JN_TUPLE 64			/* a step or path of a tuple stream (@, #, %) */
+#define ASL_JN_SIMPLE 128		/* a path of names after a first step, nothing else */
 typedef struct asl_jnode {
 	int type;		/* enum asl_jn_type */
 	int flags;

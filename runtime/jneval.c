@@ -531,6 +531,19 @@ states(struct jn_ev *E)
 	return ref(val(o));
 }
 
+/* Does a frame of env bind name (a block's := or a lambda's parameter)? */
+static bool
+frame_binds(const struct jn_frame *env, const char *name)
+{
+	int i;
+
+	for (; env; env = env->parent)
+		for (i = 0; i < env->n; i++)
+			if (strcmp(env->b[i].name, name) == 0)
+				return true;
+	return false;
+}
+
 /* environment.lookup(name): a new reference. */
 static struct jn_v
 lookup_var(struct jn_ev *E, struct jn_frame *env, const char *name)
@@ -1086,7 +1099,7 @@ eval_binary(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fr
 	l = evaluate(E, n->lhs, input, env);
 	if (failed(E))
 		return und();
-	if (strcmp(op, "and") == 0 || strcmp(op, "or") == 0) {
+	if ((op[0] == 'a' && op[1] == 'n') || (op[0] == 'o' && op[1] == 'r')) {	/* and, or */
 		bool lb = aslp_jn_truthy(l), rb;
 
 		unref(l);
@@ -2381,6 +2394,62 @@ lookup_in(json_t *a, const char *key, json_t *out)
 	return true;
 }
 
+/*
+** A path of names whose values are objects all the way ($states.input.a.b):
+** read member by member, as evaluatePath would, with no sequence made.
+** false (nothing done) when a value on the way is an array, or the first
+** step is not a variable; the general evaluation then does it.
+*/
+static bool
+simple_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_frame *env,
+	    struct jn_v *r)
+{
+	const asl_jnode *first = NODE(LIST(n, 0));
+	const struct jn_scope *s = E->scope;
+	json_t *v;
+	int k = 1;
+
+	if (first->type != ASL_JN_VARIABLE || !first->str || !first->str[0])
+		return false;
+	(void)input;
+	/* $states.input and its siblings, without building $states. */
+	if (strcmp(first->str, "states") == 0 && s->input && !frame_binds(env, "states")) {
+		const char *m = NODE(LIST(n, 1))->str;
+
+		v = strcmp(m, "input") == 0 ? s->input : strcmp(m, "result") == 0 ? s->result :
+			strcmp(m, "errorOutput") == 0 ? s->error_output : NULL;
+		if (!v && strcmp(m, "context") != 0)
+			return false;
+		if (!v)
+			v = s->ctx ? aslp_context(s->ctx) : s->context;
+		if (!v)
+			return false;
+		k = 2;
+	} else {
+		struct jn_v head = lookup_var(E, env, first->str);
+
+		if (head.fn || !json_is_object(head.j)) {
+			unref(head);
+			return false;
+		}
+		v = head.j;
+		json_decref(head.j);	/* borrowed from the binding, which keeps it */
+	}
+	for (; k < n->nlist; k++) {
+		if (!json_is_object(v))
+			return json_is_array(v) ? false : (*r = und(), true);
+		v = json_object_get(v, NODE(LIST(n, k))->str);
+		if (!v) {
+			*r = und();
+			return true;
+		}
+	}
+	if (json_is_array(v) || boxed(E, v))
+		return false;	/* a sequence's rules apply: the general way */
+	*r = ref(val(v));
+	return true;
+}
+
 static int64_t
 now_ns(void)
 {
@@ -2403,12 +2472,18 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 		E->depth--;
 		return fail(E, "U1002", "Stack overflow error");
 	}
-	if ((++E->steps & 1023) == 0 && now_ns() > E->deadline) {
-		E->depth--;
-		return fail(E, "U1003", "Expression evaluation timeout");
+	if ((++E->steps & 1023) == 0) {
+		if (E->deadline < 0) {
+			E->deadline = now_ns() + TIME_LIMIT_NS;
+		} else if (now_ns() > E->deadline) {
+			E->depth--;
+			return fail(E, "U1003", "Expression evaluation timeout");
+		}
 	}
 	switch (n->type) {
 	case ASL_JN_PATH:
+		if ((n->flags & ASL_JN_SIMPLE) && simple_path(E, n, input, env, &r))
+			break;
 		r = eval_path(E, n, input, env);
 		break;
 	case ASL_JN_BINARY:
@@ -3126,6 +3201,23 @@ fn_replace_re(struct jn_cx *x, struct jn_v *argv, int argc)
 
 /* ---- time ---- */
 
+/* The instant of the evaluation, in ms: read once, on the execution's clock. */
+static int64_t
+now_ms(struct jn_ev *E)
+{
+	if (E->now_ms < 0) {
+		if (E->scope->ctx) {
+			E->now_ms = aslp_now_ns(E->scope->ctx) / 1000000;
+		} else {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			E->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		}
+	}
+	return E->now_ms;
+}
+
 static const char iso8601[] =
 	"^\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?$";
 
@@ -3230,7 +3322,7 @@ static struct jn_v
 fn_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	(void)argv, (void)argc;
-	return val(json_integer(EV->now_ms));
+	return val(json_integer(now_ms(EV)));
 }
 
 static struct jn_v
@@ -3238,7 +3330,7 @@ fn_now(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	if (argc > 0 && defined(argv[0]))
 		return pictures(x);
-	return val(iso_text((double)EV->now_ms, argc > 1 && defined(argv[1]) ?
+	return val(iso_text((double)now_ms(EV), argc > 1 && defined(argv[1]) ?
 			    json_string_value(argv[1].j) : NULL));
 }
 
@@ -3509,13 +3601,17 @@ static const struct jn_builtin hofs[] = {
 	{ "sort", "<af?:a>", hof_sort },
 };
 
+/* The library's function called name: first this file's, then jsonata.c's. */
 static const struct jn_builtin *
 builtin(const char *name)
 {
 	size_t i;
 
+	/* Every name of the library starts with a lower-case letter. */
+	if (name[0] < 'a' || name[0] > 'z')
+		return NULL;
 	for (i = 0; i < sizeof hofs / sizeof hofs[0]; i++)
-		if (strcmp(hofs[i].name, name) == 0)
+		if (hofs[i].name[0] == name[0] && strcmp(hofs[i].name, name) == 0)
 			return &hofs[i];
 	return aslp_jn_builtin(name);
 }
@@ -3536,14 +3632,12 @@ aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *sc
 	E.kvals = kvals;
 	E.scope = scope;
 	E.err = err;
-	E.deadline = now_ns() + TIME_LIMIT_NS;
-	if (scope->ctx) {
-		E.now_ms = aslp_now_ns(scope->ctx) / 1000000;
-	} else {
+	E.now_ms = -1;		/* read when $now or $millis first wants it */
+	E.deadline = -1;	/* set at the first check, 1,024 steps in */
+	if (!scope->ctx) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		E.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		E.rng = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20);
 	}
 	top = frame_new(&E, NULL);

@@ -1585,7 +1585,7 @@ aslp_jn_builtin(const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof library / sizeof library[0]; i++)
-		if (strcmp(library[i].name, name) == 0)
+		if (library[i].name[0] == name[0] && strcmp(library[i].name, name) == 0)
 			return &library[i];
 	return NULL;
 }
