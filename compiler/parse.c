@@ -497,6 +497,37 @@ has_expression(json_t *v)
 }
 
 /*
+** Which of $states.result and $states.errorOutput the field being read may
+** use: result in the Output and Assign of a Task, Map or Parallel state,
+** errorOutput in a catcher's (and input and context everywhere).
+*/
+enum { ALLOW_RESULT = 1, ALLOW_ERROR_OUTPUT = 2 };
+static int jn_allow;
+
+/* $states.result or $states.errorOutput where the field has no such value. */
+static void
+check_states(const struct jexpr *x, const char *ptr)
+{
+	int i;
+
+	for (i = 0; i < x->nnode; i++) {
+		const asl_jnode *n = &x->nodes[i], *a, *b;
+
+		if (n->type != ASL_JN_PATH || n->nlist < 2)
+			continue;
+		a = &x->nodes[x->lists[n->list]];
+		b = &x->nodes[x->lists[n->list + 1]];
+		if (a->type != ASL_JN_VARIABLE || !a->str || strcmp(a->str, "states") != 0 ||
+		    b->type != ASL_JN_NAME)
+			continue;
+		if (strcmp(b->str, "result") == 0 && !(jn_allow & ALLOW_RESULT))
+			diag_error(at(ptr), "$states.result is only in the Output and Assign of a Task, Map or Parallel state");
+		else if (strcmp(b->str, "errorOutput") == 0 && !(jn_allow & ALLOW_ERROR_OUTPUT))
+			diag_error(at(ptr), "$states.errorOutput is only in the Output and Assign of a catcher");
+	}
+}
+
+/*
 ** The expression of the string v (a "{% ... %}"), lowered; NULL when it
 ** does not parse (check_jsonata reports that) or uses what aslc does not
 ** evaluate yet (reported here).
@@ -521,6 +552,8 @@ expression(struct program *prog, json_t *v, const char *ptr)
 	x = jexpr_lower(prog, root, arena_strndup(b, (size_t)(e - b)), &why);
 	if (!x)
 		diag_error(at(ptr), "%s", why);
+	else
+		check_states(x, ptr);
 	return x;
 }
 
@@ -1105,10 +1138,12 @@ parse_catch(struct program *prog, struct state *st, json_t *v, const char *ptr)
 			diag_warn(W_CATCH_DROPS_INPUT, ct->loc,
 				  "a catcher without \"ResultPath\" replaces the state's input with "
 				  "the error output; \"ResultPath\": \"$.error\" keeps both");
+		jn_allow = ALLOW_ERROR_OUTPUT;
 		if ((x = json_object_get(c, "Assign")))
 			ct->assign = parse_assign(prog, x, diag_ptr_member(cptr, "Assign"), st->jsonata);
 		if (st->jsonata && (x = json_object_get(c, "Output")))
 			ct->output = parse_jtemplate(prog, x, diag_ptr_member(cptr, "Output"), "Output");
+		jn_allow = 0;
 		if ((x = json_object_get(c, "Comment")))
 			want_string(x, diag_ptr_member(cptr, "Comment"), "Comment");
 		if (has_all(&ct->errors) && i != n - 1)
@@ -1490,7 +1525,7 @@ parse_state(struct program *prog, const char *name, json_t *obj, const char *ptr
 	struct state *st;
 	json_t *type, *v;
 	const char *key;
-	int k, f;
+	int k, f, result_allowed;
 	unsigned mask;
 	bool supported = true;
 
@@ -1601,18 +1636,25 @@ parse_state(struct program *prog, const char *name, json_t *obj, const char *ptr
 		st->result_selector_loc = at(diag_ptr_member(ptr, "ResultSelector"));
 		st->result_selector = parse_template(prog, v, st->result_selector_loc.ptr, "ResultSelector");
 	}
+	/* A Task's, Map's or Parallel's Output and Assign see its result. */
+	jn_allow = st->kind == STATE_TASK || st->kind == STATE_MAP || st->kind == STATE_PARALLEL ?
+		ALLOW_RESULT : 0;
 	if ((v = json_object_get(obj, "Assign"))) {
 		st->assign_loc = at(diag_ptr_member(ptr, "Assign"));
 		st->assign = parse_assign(prog, v, st->assign_loc.ptr, st->jsonata);
 	}
+	result_allowed = jn_allow;
+	jn_allow = 0;
 	if ((v = json_object_get(obj, "Arguments"))) {
 		st->arguments_loc = at(diag_ptr_member(ptr, "Arguments"));
 		st->arguments = parse_jtemplate(prog, v, st->arguments_loc.ptr, "Arguments");
 	}
+	jn_allow = result_allowed;
 	if ((v = json_object_get(obj, "Output"))) {
 		st->output_loc = at(diag_ptr_member(ptr, "Output"));
 		st->output = parse_jtemplate(prog, v, st->output_loc.ptr, "Output");
 	}
+	jn_allow = 0;
 	if ((v = json_object_get(obj, "Result"))) {
 		st->has_result = true;
 		st->result_loc = at(diag_ptr_member(ptr, "Result"));
