@@ -3580,7 +3580,6 @@ static const struct jn_builtin hofs[] = {
 	{ "shuffle", "<a:a>", fn_shuffle },
 	{ "clone", "<(oa)-:o>", fn_clone },
 	{ "hash", "<s-s?:s>", fn_hash },
-	{ "formatNumber", "<n-so?:s>", fn_later },
 	{ "formatInteger", "<n-s:s>", fn_later },
 	{ "parseInteger", "<s-s:n>", fn_later },
 	{ "match", "<s-f<s:o>n?:a<o>>", fn_match },

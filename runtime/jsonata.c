@@ -789,6 +789,546 @@ fn_round(struct jn_cx *x, struct jn_v *argv, int argc)
 	return value(isnan(r) ? json_null() : number(r));	/* NaN: null in JSON */
 }
 
+/* ---- $formatNumber: XPath's decimal format, as functions.js has it ---- */
+
+/* A string as code points (the pictures' characters), and back. */
+struct cps {
+	unsigned *c;
+	size_t n, cap;
+};
+
+static bool
+cps_put(struct cps *p, unsigned c)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 32;
+		unsigned *nc = realloc(p->c, cap * sizeof *nc);
+
+		if (!nc)
+			return false;
+		p->c = nc;
+		p->cap = cap;
+	}
+	p->c[p->n++] = c;
+	return true;
+}
+
+/* Insert c at i (at the end if i is past it: String.slice's rule). */
+static bool
+cps_insert(struct cps *p, size_t i, unsigned c)
+{
+	if (!cps_put(p, c))
+		return false;
+	if (i >= p->n - 1)
+		return true;
+	memmove(p->c + i + 1, p->c + i, (p->n - 1 - i) * sizeof *p->c);
+	p->c[i] = c;
+	return true;
+}
+
+static bool
+cps_of(struct cps *p, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s, *end = u + len;
+
+	while (u < end)
+		if (!cps_put(p, aslp_utf8_next(&u)))
+			return false;
+	return true;
+}
+
+/* The sub-picture's parts, as splitParts gives them: [from, to) of the picture. */
+struct subpic {
+	size_t from, to;			/* the sub-picture */
+	size_t prefix_end, suffix_start;	/* prefix [from, prefix_end), suffix [suffix_start, to) */
+	size_t mant_end;			/* mantissa [prefix_end, mant_end) */
+	bool has_exp;
+	size_t exp_start;			/* exponent [exp_start, suffix_start) */
+	size_t int_end, frac_start, frac_end;	/* integer [prefix_end, int_end), fraction */
+	bool frac_is_suffix;
+	/* analyse */
+	int grouping[64], ngrouping, regular;
+	int fgrouping[64], nfgrouping;
+	int min_int, scaling, min_frac, max_frac, min_exp;
+	bool percent, permille, has_decimal;
+};
+
+struct fmt {
+	unsigned dec, group, exp, percent, permille, zero, digit, sep;
+	const char *minus, *infinity, *nan;
+	const unsigned *p;	/* the picture */
+};
+
+static bool
+is_digit_of(const struct fmt *f, unsigned c)
+{
+	return c >= f->zero && c < f->zero + 10;
+}
+
+static bool
+active(const struct fmt *f, unsigned c)
+{
+	return is_digit_of(f, c) || c == f->dec || c == f->exp || c == f->group || c == f->digit ||
+	       c == f->sep;
+}
+
+static long
+find(const unsigned *p, size_t from, size_t to, unsigned c)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (p[i] == c)
+			return (long)i;
+	return -1;
+}
+
+static int
+count_in(const struct fmt *f, size_t from, size_t to, bool optional_too)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (is_digit_of(f, f->p[i]) || (optional_too && f->p[i] == f->digit))
+			n++;
+	return n;
+}
+
+static const char *
+split_validate(const struct fmt *f, struct subpic *sp)
+{
+	const unsigned *p = f->p;
+	const char *error = NULL;
+	size_t i, from = sp->from, to = sp->to;
+	long d, d2, e, o;
+	bool valid = false;
+
+	/* prefix: up to the first active character but the exponent separator */
+	for (i = from; i < to && !(active(f, p[i]) && p[i] != f->exp); i++)
+		;
+	sp->prefix_end = i < to ? i : to;
+	if (i == to)
+		sp->prefix_end = from;	/* no active character: prefix undefined in the reference */
+	for (i = to; i > from && !(active(f, p[i - 1]) && p[i - 1] != f->exp); i--)
+		;
+	sp->suffix_start = i > from ? i : to;
+	if (sp->suffix_start < sp->prefix_end)
+		sp->suffix_start = sp->prefix_end;
+	e = find(p, sp->prefix_end, to, f->exp);
+	/* exponentPosition is indexOf in the sub-picture, compared with its length less the suffix */
+	if (e < 0 || (size_t)e > sp->suffix_start) {
+		sp->has_exp = false;
+		sp->mant_end = sp->suffix_start;
+	} else {
+		/* activePart.substring(0, exponentPosition): positions relative to activePart, as the reference computes them */
+		size_t rel = (size_t)e - from;	/* index within the sub-picture */
+		size_t act_len = sp->suffix_start - sp->prefix_end;
+
+		sp->has_exp = true;
+		sp->mant_end = sp->prefix_end + (rel < act_len ? rel : act_len);
+		sp->exp_start = sp->prefix_end + (rel + 1 < act_len ? rel + 1 : act_len);
+	}
+	d = find(p, sp->prefix_end, sp->mant_end, f->dec);
+	if (d < 0) {
+		sp->int_end = sp->mant_end;
+		sp->frac_start = sp->suffix_start;	/* fractionalPart = suffix */
+		sp->frac_end = to;
+		sp->frac_is_suffix = true;
+	} else {
+		sp->int_end = (size_t)d;
+		sp->frac_start = (size_t)d + 1;
+		sp->frac_end = sp->mant_end;
+		sp->frac_is_suffix = false;
+	}
+	/* validate */
+	d = find(p, from, to, f->dec);
+	for (d2 = -1, i = from; i < to; i++)
+		if (p[i] == f->dec)
+			d2 = (long)i;
+	if (d != d2)
+		error = "D3081";
+	{
+		long a = find(p, from, to, f->percent), b = -1;
+
+		for (i = from; i < to; i++)
+			if (p[i] == f->percent)
+				b = (long)i;
+		if (a != b)
+			error = "D3082";
+		a = find(p, from, to, f->permille);
+		for (b = -1, i = from; i < to; i++)
+			if (p[i] == f->permille)
+				b = (long)i;
+		if (a != b)
+			error = "D3083";
+		if (find(p, from, to, f->percent) >= 0 && find(p, from, to, f->permille) >= 0)
+			error = "D3084";
+	}
+	for (i = sp->prefix_end; i < sp->mant_end; i++)
+		if (is_digit_of(f, p[i]) || p[i] == f->digit)
+			valid = true;
+	if (!valid)
+		error = "D3085";
+	for (i = sp->prefix_end; i < sp->suffix_start; i++)
+		if (!active(f, p[i]))
+			error = "D3086";
+	if (d >= 0) {
+		if ((d > (long)from && p[d - 1] == f->group) || ((size_t)d + 1 < to && p[d + 1] == f->group))
+			error = "D3087";
+	} else if (sp->int_end > sp->prefix_end && p[sp->int_end - 1] == f->group) {
+		error = "D3088";
+	}
+	for (i = from; i + 1 < to; i++)
+		if (p[i] == f->group && p[i + 1] == f->group)
+			error = "D3089";
+	o = find(p, sp->prefix_end, sp->int_end, f->digit);
+	if (o >= 0 && count_in(f, sp->prefix_end, (size_t)o, false) > 0)
+		error = "D3090";
+	for (o = -1, i = sp->frac_start; i < sp->frac_end; i++)
+		if (p[i] == f->digit)
+			o = (long)i;
+	if (o >= 0 && count_in(f, (size_t)o, sp->frac_end, false) > 0)
+		error = "D3091";
+	if (sp->has_exp && sp->exp_start < sp->suffix_start &&
+	    (find(p, from, to, f->percent) >= 0 || find(p, from, to, f->permille) >= 0))
+		error = "D3092";
+	if (sp->has_exp) {
+		bool bad = sp->exp_start >= sp->suffix_start;
+
+		for (i = sp->exp_start; i < sp->suffix_start; i++)
+			if (!is_digit_of(f, p[i]))
+				bad = true;
+		if (bad)
+			error = "D3093";
+	}
+	return error;
+}
+
+static int
+gcd(int a, int b)
+{
+	return b == 0 ? a : gcd(b, a % b);
+}
+
+static void
+analyse(const struct fmt *f, struct subpic *sp)
+{
+	const unsigned *p = f->p;
+	size_t i;
+	int k;
+
+	/* getGroupingPositions of the integer part: digits to the right of each separator */
+	sp->ngrouping = 0;
+	for (i = sp->prefix_end; i < sp->int_end && sp->ngrouping < 64; i++)
+		if (p[i] == f->group)
+			sp->grouping[sp->ngrouping++] = count_in(f, i, sp->int_end, true);
+	sp->regular = 0;
+	if (sp->ngrouping > 0) {
+		int factor = sp->grouping[0], idx;
+
+		for (k = 1; k < sp->ngrouping; k++)
+			factor = gcd(factor, sp->grouping[k]);
+		sp->regular = factor;
+		for (idx = 1; idx <= sp->ngrouping; idx++) {
+			bool found = false;
+
+			for (k = 0; k < sp->ngrouping; k++)
+				found = found || sp->grouping[k] == idx * factor;
+			if (!found)
+				sp->regular = 0;
+		}
+	}
+	/*
+	** The fractional part's positions: the reference searches the
+	** separators of the fractional part but advances through the integer
+	** part's (a quirk kept: it only matters when both have separators).
+	*/
+	sp->nfgrouping = 0;
+	{
+		size_t flen = sp->frac_end - sp->frac_start, ilen = sp->int_end - sp->prefix_end;
+		long gp = find(p, sp->frac_start, sp->frac_end, f->group);
+
+		if (gp >= 0)
+			gp -= (long)sp->frac_start;
+		while (gp >= 0 && sp->nfgrouping < 64) {
+			size_t upto = (size_t)gp < flen ? (size_t)gp : flen, j;
+
+			sp->fgrouping[sp->nfgrouping++] = count_in(f, sp->frac_start, sp->frac_start + upto, true);
+			/* the next: parts.integerPart.indexOf(separator, groupingPosition + 1) */
+			for (j = (size_t)gp + 1, gp = -1; j < ilen; j++)
+				if (p[sp->prefix_end + j] == f->group) {
+					gp = (long)j;
+					break;
+				}
+		}
+	}
+	sp->min_int = count_in(f, sp->prefix_end, sp->int_end, false);
+	sp->scaling = sp->min_int;
+	sp->min_frac = count_in(f, sp->frac_start, sp->frac_end, false);
+	sp->max_frac = count_in(f, sp->frac_start, sp->frac_end, true);
+	if (sp->min_int == 0 && sp->max_frac == 0) {
+		if (sp->has_exp) {
+			sp->min_frac = 1;
+			sp->max_frac = 1;
+		} else {
+			sp->min_int = 1;
+		}
+	}
+	if (sp->has_exp && sp->min_int == 0 && find(p, sp->prefix_end, sp->int_end, f->digit) >= 0)
+		sp->min_int = 1;
+	if (sp->min_int == 0 && sp->min_frac == 0)
+		sp->min_frac = 1;
+	sp->min_exp = sp->has_exp ? count_in(f, sp->exp_start, sp->suffix_start, false) : 0;
+	sp->percent = find(p, sp->from, sp->to, f->percent) >= 0;
+	sp->permille = find(p, sp->from, sp->to, f->permille) >= 0;
+	sp->has_decimal = find(p, sp->from, sp->to, f->dec) >= 0;
+}
+
+/* The first character of an option's string, or def. */
+static unsigned
+option_char(const json_t *o, const char *key, unsigned def)
+{
+	json_t *v = json_object_get(o, key);
+	const unsigned char *u;
+
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		return def;
+	u = (const unsigned char *)json_string_value(v);
+	return aslp_utf8_next(&u);
+}
+
+static bool
+put_cp(struct aslp_buf *b, unsigned c)
+{
+	aslp_utf8_put(b, c);
+	return !b->oom;
+}
+
+static struct jn_v
+fn_format_number(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	struct fmt f;
+	struct cps pic = { 0 }, str = { 0 };
+	struct subpic sp[2];
+	struct aslp_buf out = { 0 };
+	const struct subpic *use;
+	const json_t *o = argc > 2 ? argv[2].j : NULL;
+	const char *err = NULL, *minus;
+	double v, adjusted, mantissa, rounded;
+	int nsub = 1, exponent = 0, k;
+	bool has_exponent;
+	size_t i, dpos;
+	char digits[400];
+	json_t *r;
+
+	if (!DEF(0))
+		return undefined();
+	f.dec = option_char(o, "decimal-separator", '.');
+	f.group = option_char(o, "grouping-separator", ',');
+	f.exp = option_char(o, "exponent-separator", 'e');
+	f.percent = option_char(o, "percent", '%');
+	f.permille = option_char(o, "per-mille", 0x2030);
+	f.zero = option_char(o, "zero-digit", '0');
+	f.digit = option_char(o, "digit", '#');
+	f.sep = option_char(o, "pattern-separator", ';');
+	minus = json_is_string(json_object_get(o, "minus-sign")) ?
+		json_string_value(json_object_get(o, "minus-sign")) : "-";
+	if (!cps_of(&pic, STR(1), LEN(1)))
+		goto oom;
+	f.p = pic.c;
+	sp[0].from = 0;
+	sp[0].to = pic.n;
+	for (i = 0; i < pic.n; i++)
+		if (pic.c[i] == f.sep) {
+			if (nsub == 2) {
+				free(pic.c);
+				return fail(x, "D3080", "The picture string must only contain a maximum of two sub-pictures");
+			}
+			sp[0].to = i;
+			sp[1].from = i + 1;
+			sp[1].to = pic.n;
+			nsub = 2;
+		}
+	for (k = 0; k < nsub; k++) {
+		const char *e = split_validate(&f, &sp[k]);
+
+		if (e && !err)
+			err = e;
+		if (e)
+			err = e;	/* the reference throws the last one found */
+	}
+	if (err) {
+		static const char *const why[] = {
+			"The sub-picture must not contain more than one instance of the 'decimal-separator' character",
+			"The sub-picture must not contain more than one instance of the 'percent' character",
+			"The sub-picture must not contain more than one instance of the 'per-mille' character",
+			"The sub-picture must not contain both a 'percent' and a 'per-mille' character",
+			"The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'",
+			"The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character",
+			"The sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character",
+			"The sub-picture must not contain a 'grouping-separator' at the end of the integer part",
+			"The sub-picture must not contain two adjacent instances of the 'grouping-separator' character",
+			"The integer part of the sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'",
+			"The fractional part of the sub-picture must not contain an instance of the 'optional digit character' that is followed by a member of the 'decimal digit family'",
+			"A sub-picture that contains a 'percent' or 'per-mille' character must not contain a character treated as an 'exponent-separator'",
+			"The exponent part of the sub-picture must comprise only of one or more characters that are members of the 'decimal digit family'",
+		};
+		int code = atoi(err + 1);	/* D3081 .. D3093 */
+
+		free(pic.c);
+		return fail(x, err, "%s", code >= 3081 && code <= 3093 ? why[code - 3081] : err);
+	}
+	for (k = 0; k < nsub; k++)
+		analyse(&f, &sp[k]);
+	v = NUM(0);
+	use = v >= 0 || nsub == 1 ? &sp[0] : &sp[1];
+	adjusted = use->percent ? v * 100 : use->permille ? v * 1000 : v;
+	has_exponent = use->min_exp != 0;
+	if (!has_exponent) {
+		mantissa = adjusted;
+	} else {
+		double maxm = pow(10, use->scaling), minm = pow(10, use->scaling - 1);
+
+		mantissa = adjusted;
+		while (mantissa < minm && mantissa != 0 && exponent > -400) {
+			mantissa *= 10;
+			exponent -= 1;
+		}
+		while (mantissa > maxm && exponent < 400) {
+			mantissa /= 10;
+			exponent += 1;
+		}
+	}
+	/* round(mantissa, maximumFactionalPartSize), as $round does */
+	{
+		struct jn_v a[2] = { value(number(mantissa)), value(json_integer(use->max_frac)) }, rr;
+
+		rr = fn_round(x, a, 2);
+		rounded = num(rr.j);
+		json_decref(rr.j);
+		json_decref(a[0].j);
+		json_decref(a[1].j);
+	}
+	if (fabs(rounded) >= 1e21)
+		aslp_js_number(fabs(rounded), digits);	/* toFixed's own answer there */
+	else
+		snprintf(digits, sizeof digits, "%.*f", use->max_frac, fabs(rounded));
+	/* stringValue with the zero digit and the decimal separator */
+	for (i = 0; digits[i]; i++) {
+		unsigned c = (unsigned char)digits[i];
+
+		if (c >= '0' && c <= '9')
+			c = f.zero + (c - '0');
+		else if (c == '.')
+			c = f.dec;
+		if (!cps_put(&str, c))
+			goto oom;
+	}
+	if (!strchr(digits, '.') && !cps_put(&str, f.dec))
+		goto oom;
+	/* trim zeros at both ends */
+	{
+		size_t a = 0, b = str.n;
+
+		while (a < b && str.c[a] == f.zero)
+			a++;
+		while (b > a && str.c[b - 1] == f.zero)
+			b--;
+		memmove(str.c, str.c + a, (b - a) * sizeof *str.c);
+		str.n = b - a;
+	}
+	/* pad */
+	{
+		long pos = find(str.c, 0, str.n, f.dec);
+		long left = use->min_int - pos, right = use->min_frac - ((long)str.n - pos - 1);
+		struct cps t = { 0 };
+
+		for (; left > 0; left--)
+			if (!cps_put(&t, f.zero))
+				goto oom2;
+		for (i = 0; i < str.n; i++)
+			if (!cps_put(&t, str.c[i]))
+				goto oom2;
+		for (; right > 0; right--)
+			if (!cps_put(&t, f.zero))
+				goto oom2;
+		free(str.c);
+		str = t;
+		goto padded;
+oom2:
+		free(t.c);
+		goto oom;
+	}
+padded:
+	dpos = (size_t)find(str.c, 0, str.n, f.dec);
+	/* grouping: separators inserted one by one, as the reference's slices do */
+	{
+		int g;
+
+		if (use->regular > 0) {
+			int groups = ((int)dpos - 1) / use->regular;
+
+			for (g = 1; g <= groups; g++)
+				if (!cps_insert(&str, dpos - (size_t)(g * use->regular), f.group))
+					goto oom;
+		} else {
+			for (g = 0; g < use->ngrouping; g++) {
+				long at = (long)dpos - use->grouping[g];
+
+				if (!cps_insert(&str, at < 0 ? 0 : (size_t)at, f.group))
+					goto oom;
+				dpos++;
+			}
+		}
+		dpos = (size_t)find(str.c, 0, str.n, f.dec);
+		for (g = 0; g < use->nfgrouping; g++)
+			if (!cps_insert(&str, dpos + 1 + (size_t)use->fgrouping[g], f.group))
+				goto oom;
+	}
+	dpos = (size_t)find(str.c, 0, str.n, f.dec);
+	if (!use->has_decimal || dpos == str.n - 1)
+		str.n--;	/* the decimal separator goes: the last character */
+	/* prefix, the number, the exponent, the suffix */
+	if (v < 0 && nsub == 1)
+		aslp_buf_put(&out, minus, strlen(minus));
+	for (i = use->from; i < use->prefix_end; i++)
+		put_cp(&out, f.p[i]);
+	for (i = 0; i < str.n; i++)
+		put_cp(&out, str.c[i]);
+	if (has_exponent) {
+		char e[32];
+		size_t el;
+		long pad;
+
+		snprintf(e, sizeof e, "%d", exponent < 0 ? -exponent : exponent);
+		el = strlen(e);
+		put_cp(&out, f.exp);
+		if (exponent < 0)
+			aslp_buf_put(&out, minus, strlen(minus));
+		for (pad = use->min_exp - (long)el; pad > 0; pad--)
+			put_cp(&out, f.zero);
+		for (i = 0; i < el; i++)
+			put_cp(&out, f.zero + (unsigned)(e[i] - '0'));
+	}
+	for (i = use->suffix_start; i < use->to; i++)
+		put_cp(&out, f.p[i]);
+	free(str.c);
+	free(pic.c);
+	if (out.oom) {
+		free(out.s);
+		return fail(x, "U1000", "out of memory");
+	}
+	r = json_stringn(out.s ? out.s : "", out.len);
+	free(out.s);
+	return value(r);
+oom:
+	free(str.c);
+	free(pic.c);
+	free(out.s);
+	return fail(x, "U1000", "out of memory");
+}
+
 static struct jn_v
 fn_sqrt(struct jn_cx *x, struct jn_v *argv, int argc)
 {
@@ -1574,6 +2114,7 @@ static const struct jn_builtin library[] = {
 	{ "decodeUrlComponent", "<s-:s>", fn_decode_url_component },
 	{ "decodeUrl", "<s-:s>", fn_decode_url },
 	{ "formatBase", "<n-n?:s>", fn_format_base },
+	{ "formatNumber", "<n-so?:s>", fn_format_number },
 	{ "zip", "<a+>", fn_zip },
 	{ "sort", "<af?:a>", fn_sort },
 	{ "spread", "<x-:a<o>>", fn_spread },
