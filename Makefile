@@ -63,7 +63,7 @@ RUNTIME_SRC = runtime/value.c runtime/path.c runtime/template.c runtime/choice.c
 	runtime/timeparse.c runtime/exec.c runtime/task.c runtime/program.c \
 	runtime/mock.c runtime/hash.c runtime/jackson.c runtime/intrinsic.c \
 	runtime/fanout.c runtime/itemio.c runtime/history.c runtime/teststate.c \
-	runtime/execute.c runtime/jsonata.c runtime/jneval.c runtime/jsregex.c \
+	runtime/execute.c runtime/jsonata.c runtime/jneval.c runtime/jsregex.c runtime/jndatetime.c \
 	runtime/main.c
 
 COMPILER_OBJ = $(COMPILER_SRC:%.c=$(BUILD)/%.o)
@@ -125,7 +125,7 @@ $(BUILD)/runtime/%.o: runtime/%.c runtime/aslrt_int.h include/aslrt.h Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ASLC_CFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
 
-$(BUILD)/runtime/jsonata.o $(BUILD)/runtime/jneval.o $(BUILD)/runtime/template.o: runtime/jsonata.h
+$(BUILD)/runtime/jsonata.o $(BUILD)/runtime/jneval.o $(BUILD)/runtime/jndatetime.o $(BUILD)/runtime/template.o: runtime/jsonata.h
 $(BUILD)/runtime/jsregex.o $(BUILD)/runtime/jneval.o $(BUILD)/compiler/jnlower.o: runtime/jsregex.h
 
 # The compiler shares two runtime files: timestamps are checked, and

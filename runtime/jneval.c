@@ -3291,27 +3291,6 @@ parse_iso(const char *s, double *ms)
 	return true;
 }
 
-/* ms as the reference's default picture writes it, at offset tz (+hhmm) or Z. */
-static json_t *
-iso_text(double ms, const char *tz)
-{
-	char buf[64], *z;
-	int off = 0;
-
-	if (tz) {
-		int t = atoi(tz);
-
-		off = (t / 100) * 60 + t % 100;
-	}
-	aslp_format_time(buf, 40, (int64_t)(ms + off * 60000.0) * 1000000);
-	if (tz && (z = strrchr(buf, 'Z'))) {
-		off = off < -5999 ? -5999 : off > 5999 ? 5999 : off;
-		snprintf(z, (size_t)(buf + sizeof buf - z), "%c%02d:%02d", off < 0 ? '-' : '+',
-			 abs(off) / 60, abs(off) % 60);
-	}
-	return json_string(buf);
-}
-
 static struct jn_v
 pictures(struct jn_cx *x)
 {
@@ -3325,13 +3304,23 @@ fn_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 	return val(json_integer(now_ms(EV)));
 }
 
+/* formatDateTime of ms, with the picture and time zone of argv[pic], argv[pic + 1]. */
+static struct jn_v
+format_datetime(struct jn_cx *x, double ms, struct jn_v *argv, int argc, int pic)
+{
+	bool has_pic = argc > pic && defined(argv[pic]);
+	json_t *r = aslp_jn_format_datetime(ms, has_pic ? json_string_value(argv[pic].j) : NULL,
+					    has_pic ? json_string_length(argv[pic].j) : 0,
+					    argc > pic + 1 && defined(argv[pic + 1]) ?
+					    json_string_value(argv[pic + 1].j) : NULL, EV->err);
+
+	return r ? val(r) : und();
+}
+
 static struct jn_v
 fn_now(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	if (argc > 0 && defined(argv[0]))
-		return pictures(x);
-	return val(iso_text((double)now_ms(EV), argc > 1 && defined(argv[1]) ?
-			    json_string_value(argv[1].j) : NULL));
+	return format_datetime(x, (double)now_ms(EV), argv, argc, 0);
 }
 
 static struct jn_v
@@ -3339,10 +3328,7 @@ fn_from_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	if (argc < 1 || !defined(argv[0]))
 		return und();
-	if (argc > 1 && defined(argv[1]))
-		return pictures(x);
-	return val(iso_text(num(argv[0].j), argc > 2 && defined(argv[2]) ?
-			    json_string_value(argv[2].j) : NULL));
+	return format_datetime(x, num(argv[0].j), argv, argc, 1);
 }
 
 static struct jn_v
@@ -3580,7 +3566,6 @@ static const struct jn_builtin hofs[] = {
 	{ "shuffle", "<a:a>", fn_shuffle },
 	{ "clone", "<(oa)-:o>", fn_clone },
 	{ "hash", "<s-s?:s>", fn_hash },
-	{ "formatInteger", "<n-s:s>", fn_later },
 	{ "parseInteger", "<s-s:n>", fn_later },
 	{ "match", "<s-f<s:o>n?:a<o>>", fn_match },
 	{ "contains", "<s-(sf):b>", fn_contains_re },

@@ -1330,6 +1330,17 @@ oom:
 }
 
 static struct jn_v
+fn_format_integer(struct jn_cx *x, struct jn_v *argv, int argc)
+{
+	json_t *r;
+
+	if (!DEF(0))
+		return undefined();
+	r = aslp_jn_format_integer(NUM(0), STR(1), LEN(1), x->err);
+	return r ? value(r) : undefined();
+}
+
+static struct jn_v
 fn_sqrt(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	char t[32];
@@ -2115,6 +2126,7 @@ static const struct jn_builtin library[] = {
 	{ "decodeUrl", "<s-:s>", fn_decode_url },
 	{ "formatBase", "<n-n?:s>", fn_format_base },
 	{ "formatNumber", "<n-so?:s>", fn_format_number },
+	{ "formatInteger", "<n-s:s>", fn_format_integer },
 	{ "zip", "<a+>", fn_zip },
 	{ "sort", "<af?:a>", fn_sort },
 	{ "spread", "<x-:a<o>>", fn_spread },

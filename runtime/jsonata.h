@@ -119,6 +119,16 @@ struct jn_scope {
 ASLP_HIDDEN struct jn_v aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals,
 				     const struct jn_scope *scope, struct jn_err *err);
 
+/*
+** $formatInteger of value with picture (len bytes), and formatDateTime of
+** millis with picture (NULL: ISO 8601) at time zone tz ("+hhmm"; NULL:
+** UTC) (jndatetime.c): a new string, or NULL with err set.
+*/
+ASLP_HIDDEN json_t *aslp_jn_format_integer(double value, const char *picture, size_t len,
+					   struct jn_err *err);
+ASLP_HIDDEN json_t *aslp_jn_format_datetime(double millis, const char *picture, size_t len,
+					    const char *tz, struct jn_err *err);
+
 /* v as $string() writes it (JSON.stringify, numbers to 15 digits; pretty: indent 2). */
 ASLP_HIDDEN char *aslp_jn_stringify(const json_t *v, bool pretty);
 
