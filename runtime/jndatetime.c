@@ -916,3 +916,540 @@ out:
 	free(out.c);
 	return r;
 }
+
+/* ---- parsing: $parseInteger, and $toMillis with a picture ---- */
+
+#include "jsregex.h"
+
+/* The values of the number words, as the reference's wordValues. */
+static bool
+word_value(const char *w, size_t n, double *v)
+{
+	static const char *const tens[] = {
+		"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred"
+	};
+	static const char *const mags[] = { "thousand", "million", "billion", "trillion" };
+	char lw[32], t[40];
+	int i;
+
+	if (n == 0 || n >= sizeof lw)
+		return false;
+	memcpy(lw, w, n);
+	lw[n] = '\0';
+	for (i = 0; i < 20; i++) {
+		snprintf(t, sizeof t, "%s", few[i]);
+		t[0] = (char)tolower((unsigned char)t[0]);
+		if (strcmp(lw, t) == 0)
+			return (*v = i, true);
+		snprintf(t, sizeof t, "%s", ordinals[i]);
+		t[0] = (char)tolower((unsigned char)t[0]);
+		if (strcmp(lw, t) == 0)
+			return (*v = i, true);
+	}
+	for (i = 0; i < 9; i++) {
+		size_t l = strlen(tens[i]);
+
+		if (strcmp(lw, tens[i]) == 0)
+			return (*v = (i + 2) * 10, true);
+		snprintf(t, sizeof t, "%.*sieth", (int)(l - 1), tens[i]);
+		if (strcmp(lw, t) == 0)
+			return (*v = (i + 2) * 10, true);
+	}
+	if (strcmp(lw, "hundredth") == 0)
+		return (*v = 100, true);
+	for (i = 0; i < 4; i++) {
+		snprintf(t, sizeof t, "%sth", mags[i]);
+		if (strcmp(lw, mags[i]) == 0 || strcmp(lw, t) == 0)
+			return (*v = pow(10, (i + 1) * 3), true);
+	}
+	return false;
+}
+
+/* wordsToNumber of lower-case ASCII text s: NAN if a word is unknown. */
+static double
+words_to_number(const char *s, size_t len)
+{
+	double segs[64], v;
+	int nseg = 1;
+	size_t i = 0;
+
+	segs[0] = 0;
+	while (i <= len) {
+		/* the next part: up to ", ", " and ", a blank, '\' or '-' */
+		size_t j = i;
+
+		while (j < len && !(s[j] == ',' && j + 1 < len && isspace((unsigned char)s[j + 1])) &&
+		       !(isspace((unsigned char)s[j]) && j + 4 < len && memcmp(s + j + 1, "and", 3) == 0 &&
+			 isspace((unsigned char)s[j + 4])) &&
+		       !isspace((unsigned char)s[j]) && s[j] != '\\' && s[j] != '-')
+			j++;
+		if (!word_value(s + i, j - i, &v))
+			return NAN;
+		if (v < 100) {
+			double top = segs[--nseg];
+
+			if (top >= 1000) {
+				segs[nseg++] = top;
+				top = 0;
+			}
+			if (nseg < 64)
+				segs[nseg++] = top + v;
+		} else {
+			segs[nseg - 1] *= v;
+		}
+		if (j >= len)
+			break;
+		/* skip the separator */
+		if (s[j] == ',')
+			j += 2;
+		else if (isspace((unsigned char)s[j]) && j + 4 < len && memcmp(s + j + 1, "and", 3) == 0 &&
+			 isspace((unsigned char)s[j + 4]))
+			j += 5;
+		else
+			j += 1;
+		i = j;
+	}
+	for (v = 0, i = 0; i < (size_t)nseg; i++)
+		v += segs[i];
+	return v;
+}
+
+/* The parse of an integer's text s by format f (generateRegex's parse). */
+static double
+parse_integer_text(const char *s, size_t len, const struct intformat *f)
+{
+	struct text t = { 0 };
+	double v = 0;
+	size_t i;
+
+	switch (f->primary) {
+	case LETTERS: {
+		unsigned a = f->tcase == UPPER ? 'A' : 'a';
+
+		for (i = 0; i < len; i++)
+			v += ((unsigned char)s[len - i - 1] - (double)a + 1) * pow(26, (double)i);
+		return v;
+	}
+	case ROMAN: {
+		double max = 1;
+
+		for (i = len; i > 0; i--) {
+			int c = f->tcase == UPPER ? (unsigned char)s[i - 1] : toupper((unsigned char)s[i - 1]);
+			const char *k = strchr("MDCLXVI", c);
+			static const double vals[] = { 1000, 500, 100, 50, 10, 5, 1 };
+			double d;
+
+			if (!c || !k)
+				return NAN;
+			d = vals[k - "MDCLXVI"];
+			if (d < max) {
+				v -= d;
+			} else {
+				max = d;
+				v += d;
+			}
+		}
+		return v;
+	}
+	case WORDS: {
+		char *low = malloc(len + 1);
+
+		if (!low)
+			return NAN;
+		for (i = 0; i < len; i++)
+			low[i] = (char)tolower((unsigned char)s[i]);
+		v = words_to_number(low, len);
+		free(low);
+		return v;
+	}
+	case DECIMAL: {
+		size_t n;
+		int k;
+		char digits[64];
+		bool any = false;
+
+		if (!decode(&t, s, len))
+			return NAN;
+		n = t.n;
+		if (f->ordinal)
+			n = n >= 2 ? n - 2 : 0;
+		for (i = 0, k = 0; i < n && k < 62; i++) {
+			unsigned c = t.c[i];
+			bool sep = false;
+			int g;
+
+			if (f->regular)
+				sep = c == ',';	/* the reference splits on a comma here */
+			for (g = 0; !f->regular && g < f->nsep; g++)
+				sep = sep || c == f->seps[g].character;
+			if (sep)
+				continue;
+			if (f->zero != '0')
+				c = c - f->zero + '0';
+			if (!any && k == 0 && (c == '-' || c == '+')) {
+				digits[k++] = (char)c;
+				continue;
+			}
+			if (c < '0' || c > '9')
+				break;	/* parseInt stops at the first non-digit */
+			digits[k++] = (char)c;
+			any = true;
+		}
+		digits[k] = '\0';
+		free(t.c);
+		return any ? strtod(digits, NULL) : NAN;
+	}
+	default:
+		return NAN;
+	}
+}
+
+bool
+aslp_jn_parse_integer(const char *value, size_t vlen, const char *picture, size_t plen,
+		      double *out, struct jn_err *err)
+{
+	struct text pic = { 0 };
+	struct intformat f;
+	bool ok;
+
+	ok = decode(&pic, picture, plen) && analyse_integer(&pic, 0, pic.n, &f, err);
+	free(pic.c);
+	if (!ok)
+		return err->code ? false : fail(err, "U1000", "%s", "out of memory");
+	if (f.primary == SEQUENCE)
+		return fail(err, "D3130", "Formatting or parsing an integer as a sequence starting with \"%s\" is not supported by this implementation",
+			    f.token);
+	*out = parse_integer_text(value, vlen, &f);
+	return true;
+}
+
+/* A part of the picture as a regular expression, and how its match is read. */
+enum pkind { P_LITERAL, P_ZONE, P_INTEGER, P_NAMES };
+struct ppart {
+	enum pkind kind;
+	unsigned component;
+	struct intformat ifmt;
+	unsigned zone_sep;	/* P_ZONE: the separator of a regular format, or 0 */
+	double wmax;		/* P_NAMES: the width's max, NAN none */
+};
+
+static void
+re_literal(struct aslp_buf *re, const struct text *t, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		if (in_ascii(t->c[i], ".*+?^${}()|[]\\"))
+			aslp_buf_put(re, "\\", 1);
+		aslp_utf8_put(re, t->c[i]);
+		if (t->c[i] == ']' && i + 1 < to && t->c[i + 1] == ']')
+			i++;
+	}
+}
+
+static void
+re_integer(struct aslp_buf *re, const struct intformat *f, int n)
+{
+	char occ[48];
+
+	if (n > 0 && f->optional == 0)
+		snprintf(occ, sizeof occ, "{%d}", n);
+	else if (n > 0)
+		snprintf(occ, sizeof occ, "{%d,%d}", n - f->optional, n);
+	else
+		snprintf(occ, sizeof occ, "+");
+	switch (f->primary) {
+	case LETTERS:
+		aslp_buf_put(re, f->tcase == UPPER ? "[A-Z]+" : "[a-z]+", 6);
+		break;
+	case ROMAN:
+		aslp_buf_put(re, f->tcase == UPPER ? "[MDCLXVI]+" : "[mdclxvi]+", 10);
+		break;
+	case WORDS: {
+		static const char *const w =
+			"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+			"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|zeroth|first|"
+			"second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+			"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+			"twenty|twentieth|thirty|thirtieth|forty|fortieth|fifty|fiftieth|sixty|"
+			"sixtieth|seventy|seventieth|eighty|eightieth|ninety|ninetieth|hundred|"
+			"hundreieth|hundredth|thousand|thousandth|million|millionth|billion|"
+			"billionth|trillion|trillionth|and|[\\-, ])+";
+
+		aslp_buf_put(re, w, strlen(w));
+		break;
+	}
+	default:
+		aslp_buf_put(re, "[0-9]", 5);
+		aslp_buf_put(re, occ, strlen(occ));
+		if (f->ordinal)
+			aslp_buf_put(re, "(?:th|st|nd|rd)", 15);
+		break;
+	}
+}
+
+/* Date.UTC with the reference's components (month 0-based; any may overflow). */
+static double
+date_utc(double y, double m, double d, double h, double mi, double s, double f)
+{
+	double ym, mn;
+
+	if (isnan(y) || isnan(m) || isnan(d) || isnan(h) || isnan(mi) || isnan(s) || isnan(f))
+		return NAN;
+	y = trunc(y);
+	m = trunc(m);
+	ym = y + floor(m / 12);
+	mn = m - floor(m / 12) * 12;
+	if (fabs(ym) > 300000)
+		return NAN;
+	return ((double)days_of((int64_t)ym, (int)mn + 1, 1) + trunc(d) - 1) * DAY_MS +
+	       trunc(h) * 3600000 + trunc(mi) * 60000 + trunc(s) * 1000 + trunc(f);
+}
+
+bool
+aslp_jn_parse_datetime(const char *ts, size_t tlen, const char *picture, size_t plen,
+		       double now_ms, double *out, bool *undef, struct jn_err *err)
+{
+	struct text pic = { 0 };
+	struct aslp_buf re = { 0 };
+	struct ppart parts[64];
+	int np = 0, k;
+	size_t pos = 0, start = 0;
+	struct aslp_re *rx = NULL;
+	long caps[2 * 65];
+	double comp[128];
+	bool have[128] = { false }, ok = false, any = false;
+	const char *why;
+
+	*undef = false;
+	if (!decode(&pic, picture, plen)) {
+		fail(err, "U1000", "%s", "out of memory");
+		goto out;
+	}
+	aslp_buf_put(&re, "^", 1);
+	/* analyseDateTimePicture, each part made a group of the expression */
+	while (pos <= pic.n && np < 62) {
+		if (pos < pic.n && pic.c[pos] != '[') {
+			pos++;
+			continue;
+		}
+		if (pos > start) {
+			aslp_buf_put(&re, "(", 1);
+			re_literal(&re, &pic, start, pos);
+			aslp_buf_put(&re, ")", 1);
+			parts[np++].kind = P_LITERAL;
+		}
+		if (pos == pic.n)
+			break;
+		if (pos + 1 < pic.n && pic.c[pos + 1] == '[') {
+			aslp_buf_put(&re, "(\\[)", 4);
+			parts[np++].kind = P_LITERAL;
+			pos += 2;
+			start = pos;
+			continue;
+		}
+		{
+			long close = index_of(&pic, ']', pos);
+			struct marker m;
+			struct ppart *pp = &parts[np];
+
+			if (close < 0) {
+				fail(err, "D3135", "%s", "No matching closing bracket ']' in date/time picture string");
+				goto out;
+			}
+			if (!analyse_marker(&pic, pos + 1, (size_t)close, &m, err)) {
+				free(m.pres1.c);
+				goto out;
+			}
+			memset(pp, 0, sizeof *pp);
+			pp->component = m.component;
+			pp->wmax = m.has_width ? m.wmax : NAN;
+			aslp_buf_put(&re, "(", 1);
+			if (m.component == 'Z' || m.component == 'z') {
+				pp->kind = P_ZONE;
+				pp->zone_sep = m.ifmt.regular ? m.ifmt.seps[0].character : 0;
+				if (m.component == 'z')
+					aslp_buf_put(&re, "GMT", 3);
+				aslp_buf_put(&re, "[-+][0-9]+", 10);
+				if (pp->zone_sep) {
+					aslp_utf8_put(&re, pp->zone_sep);
+					aslp_buf_put(&re, "[0-9]+", 6);
+				}
+			} else if (m.has_int) {
+				pp->kind = P_INTEGER;
+				pp->ifmt = m.ifmt;
+				if (pp->ifmt.primary == SEQUENCE) {
+					free(m.pres1.c);
+					fail(err, "D3130", "Formatting or parsing an integer as a sequence starting with \"%s\" is not supported by this implementation",
+					     pp->ifmt.token);
+					goto out;
+				}
+				re_integer(&re, &pp->ifmt, m.n);
+			} else {
+				pp->kind = P_NAMES;
+				if (!in_ascii(m.component, "MxFP")) {
+					char c[2] = { (char)m.component, 0 };
+
+					free(m.pres1.c);
+					fail(err, "D3133", "The 'name' modifier can only be applied to months and days in the date/time picture string, not \"%s\"", c);
+					goto out;
+				}
+				aslp_buf_put(&re, "[a-zA-Z]+", 9);
+			}
+			aslp_buf_put(&re, ")", 1);
+			free(m.pres1.c);
+			np++;
+			pos = (size_t)close + 1;
+			start = pos;
+		}
+	}
+	aslp_buf_put(&re, "$", 1);
+	if (re.oom || !(rx = aslp_re_compile(re.s, re.len, "i", &why))) {
+		fail(err, "U1009", "aslc cannot read this date picture: %s", re.oom ? "out of memory" : why);
+		goto out;
+	}
+	if (aslp_re_exec(rx, ts, tlen, 0, caps) != 1) {
+		*undef = true;	/* the reference returns undefined when it does not match */
+		ok = true;
+		goto out;
+	}
+	for (k = 0; k < np; k++) {
+		const char *s = ts + caps[2 * (k + 1)];
+		size_t l = (size_t)(caps[2 * (k + 1) + 1] - caps[2 * (k + 1)]);
+		struct ppart *pp = &parts[k];
+		double v = NAN;
+
+		if (pp->kind == P_LITERAL || caps[2 * (k + 1)] < 0)
+			continue;
+		if (pp->kind == P_ZONE) {
+			char buf[64];
+			size_t off = pp->component == 'z' ? 3 : 0;
+
+			snprintf(buf, sizeof buf, "%.*s", (int)(l - off), s + off);
+			if (pp->zone_sep) {
+				char *sep = strchr(buf, (int)pp->zone_sep);
+
+				v = sep ? strtol(buf, NULL, 10) * 60.0 + strtol(sep + 1, NULL, 10) : NAN;
+			} else if (strlen(buf) - 1 <= 2) {
+				v = strtol(buf, NULL, 10) * 60.0;
+			} else {
+				char h[4];
+
+				snprintf(h, sizeof h, "%.3s", buf);
+				v = strtol(h, NULL, 10) * 60.0 + strtol(buf + 3, NULL, 10);
+			}
+		} else if (pp->kind == P_INTEGER) {
+			v = parse_integer_text(s, l, &pp->ifmt);
+		} else {
+			int i;
+
+			if (pp->component == 'P') {
+				v = (l == 2 && (memcmp(s, "am", 2) == 0 || memcmp(s, "AM", 2) == 0)) ? 0 :
+				    (l == 2 && (memcmp(s, "pm", 2) == 0 || memcmp(s, "PM", 2) == 0)) ? 1 : NAN;
+			} else {
+				bool month = pp->component == 'M' || pp->component == 'x';
+
+				for (i = month ? 0 : 1; i < (month ? 12 : 8); i++) {
+					const char *name = month ? month_names[i] : day_names[i];
+					size_t nl = strlen(name);
+
+					if (!isnan(pp->wmax) && pp->wmax > 0 && pp->wmax < (double)nl)
+						nl = (size_t)pp->wmax;
+					if (nl == l && memcmp(name, s, l) == 0) {
+						v = month ? i + 1 : i;
+						break;
+					}
+				}
+			}
+			if (isnan(v))
+				continue;	/* lookup[value] undefined: the component is not set */
+		}
+		if (pp->component < 128) {
+			comp[pp->component] = v;
+			have[pp->component] = true;
+			any = true;
+		}
+	}
+	if (!any) {
+		*undef = true;
+		ok = true;
+		goto out;
+	}
+	{
+		/* the masks of the date and time components given */
+		static const char dparts[] = "YXMxWwdD", tparts[] = "PHhmsf";
+		int mask = 0, i;
+		bool dateA, dateB, dateC, dateD, timeA, timeB, started = false, ended = false;
+		const char *dcomps, *tcomps;
+		char comps[16];
+		struct when nw;
+
+#define ISTYPE(t) (!(~(t) & mask) && !!((t) & mask))
+		for (i = 0; dparts[i]; i++)
+			mask = (mask << 1) | (have[(int)dparts[i]] && comp[(int)dparts[i]] != 0 && !isnan(comp[(int)dparts[i]]));
+		dateA = ISTYPE(161);
+		dateB = !dateA && ISTYPE(130);
+		dateC = ISTYPE(84);
+		dateD = !dateC && ISTYPE(72);
+		mask = 0;
+		for (i = 0; tparts[i]; i++)
+			mask = (mask << 1) | (have[(int)tparts[i]] && comp[(int)tparts[i]] != 0 && !isnan(comp[(int)tparts[i]]));
+		timeA = ISTYPE(23);
+		timeB = !timeA && ISTYPE(47);
+#undef ISTYPE
+		dcomps = dateB ? "YD" : dateC ? "XxwF" : dateD ? "XWF" : "YMD";
+		tcomps = timeB ? "Phmsf" : "Hmsf";
+		snprintf(comps, sizeof comps, "%s%s", dcomps, tcomps);
+		when_of(now_ms, &nw);
+		for (i = 0; comps[i]; i++) {
+			int c = comps[i];
+
+			if (!have[c]) {
+				if (started) {
+					comp[c] = strchr("MDd", c) ? 1 : 0;
+					ended = true;
+				} else {
+					/* from now; $now's P is am or pm, never the 1 of a parsed pm */
+					comp[c] = c == 'P' ? 0 : fragment(&nw, (unsigned)c);
+				}
+				have[c] = true;
+			} else {
+				started = true;
+				if (ended) {
+					fail(err, "D3136", "%s", "The date/time picture string is missing specifiers required to parse the timestamp");
+					goto out;
+				}
+			}
+		}
+		comp['M'] = comp['M'] > 0 ? comp['M'] - 1 : 0;
+		if (dateB) {
+			double d = date_utc(comp['Y'], 0, 1, 0, 0, 0, 0) + (comp['d'] - 1) * DAY_MS;
+			struct when dw;
+
+			when_of(d, &dw);
+			comp['M'] = dw.month - 1;
+			comp['D'] = dw.day;
+		}
+		if (dateC || dateD) {
+			fail(err, "D3136", "%s", "The date/time picture string is missing specifiers required to parse the timestamp");
+			goto out;
+		}
+		if (timeB) {
+			comp['H'] = comp['h'] == 12 ? 0 : comp['h'];
+			if (comp['P'] == 1)
+				comp['H'] += 12;
+		}
+		*out = date_utc(comp['Y'], comp['M'], comp['D'], comp['H'], comp['m'], comp['s'],
+				comp['f']);
+		if (have['Z'] && comp['Z'] != 0 && !isnan(comp['Z']))
+			*out -= comp['Z'] * 60000;
+		else if (have['z'] && comp['z'] != 0 && !isnan(comp['z']))
+			*out -= comp['z'] * 60000;
+		ok = true;
+	}
+out:
+	aslp_re_free(rx);
+	free(re.s);
+	free(pic.c);
+	return ok;
+}

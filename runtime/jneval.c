@@ -3291,11 +3291,6 @@ parse_iso(const char *s, double *ms)
 	return true;
 }
 
-static struct jn_v
-pictures(struct jn_cx *x)
-{
-	return fail(EV, "U1008", "$%s with a picture string is not supported by aslc yet", x->name);
-}
 
 static struct jn_v
 fn_millis(struct jn_cx *x, struct jn_v *argv, int argc)
@@ -3341,8 +3336,18 @@ fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 
 	if (argc < 1 || !defined(argv[0]))
 		return und();
-	if (argc > 1 && defined(argv[1]))
-		return pictures(x);
+	if (argc > 1 && defined(argv[1])) {
+		bool undef;
+
+		if (!aslp_jn_parse_datetime(json_string_value(argv[0].j), json_string_length(argv[0].j),
+					    json_string_value(argv[1].j), json_string_length(argv[1].j),
+					    (double)now_ms(EV), &ms, &undef, EV->err))
+			return und();
+		if (undef)
+			return und();
+		/* NaN, which JSON writes null */
+		return val(isnan(ms) ? json_null() : aslp_jn_number(ms));
+	}
 	if (!re && !(re = aslp_re_compile(iso8601, strlen(iso8601), "", &why)))
 		return oom(EV);
 	if (aslp_re_exec(re, json_string_value(argv[0].j), json_string_length(argv[0].j), 0, caps) != 1) {
@@ -3352,8 +3357,7 @@ fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 		return fail(EV, "D3110", "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given %s", b);
 	}
 	if (!parse_iso(json_string_value(argv[0].j), &ms))
-		return fail(EV, "U1009", "aslc cannot read the timestamp %s as JavaScript's Date.parse would (it gives NaN)",
-			    json_string_value(argv[0].j));
+		return val(json_null());	/* Date.parse's NaN, which JSON writes null */
 	return val(aslp_jn_number(ms));
 }
 
@@ -3470,13 +3474,19 @@ fn_hash(struct jn_cx *x, struct jn_v *argv, int argc)
 	return val(json_string(out));
 }
 
-/* What the library has that aslc does not do yet: a clear error, not T1006. */
 static struct jn_v
-fn_later(struct jn_cx *x, struct jn_v *argv, int argc)
+fn_parse_integer(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)argv, (void)argc;
-	return fail(EV, "U1008", "$%s is not supported by aslc yet", x->name);
+	double v;
+
+	if (argc < 1 || !defined(argv[0]))
+		return und();
+	if (!aslp_jn_parse_integer(json_string_value(argv[0].j), json_string_length(argv[0].j),
+				   json_string_value(argv[1].j), json_string_length(argv[1].j), &v, EV->err))
+		return und();
+	return val(isnan(v) ? json_null() : aslp_jn_number(v));	/* NaN: null in JSON */
 }
+
 
 /* ---- the functions AWS adds ---- */
 
@@ -3566,7 +3576,7 @@ static const struct jn_builtin hofs[] = {
 	{ "shuffle", "<a:a>", fn_shuffle },
 	{ "clone", "<(oa)-:o>", fn_clone },
 	{ "hash", "<s-s?:s>", fn_hash },
-	{ "parseInteger", "<s-s:n>", fn_later },
+	{ "parseInteger", "<s-s:n>", fn_parse_integer },
 	{ "match", "<s-f<s:o>n?:a<o>>", fn_match },
 	{ "contains", "<s-(sf):b>", fn_contains_re },
 	{ "split", "<s-(sf)n?:a<s>>", fn_split_re },

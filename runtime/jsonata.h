@@ -128,6 +128,16 @@ ASLP_HIDDEN json_t *aslp_jn_format_integer(double value, const char *picture, si
 					   struct jn_err *err);
 ASLP_HIDDEN json_t *aslp_jn_format_datetime(double millis, const char *picture, size_t len,
 					    const char *tz, struct jn_err *err);
+/*
+** $parseInteger of value by picture into *out (NAN: the reference's NaN),
+** and parseDateTime of ts by picture with the evaluation's instant now_ms
+** (*undef: it does not match). false with err set on error.
+*/
+ASLP_HIDDEN bool aslp_jn_parse_integer(const char *value, size_t vlen, const char *picture,
+				       size_t plen, double *out, struct jn_err *err);
+ASLP_HIDDEN bool aslp_jn_parse_datetime(const char *ts, size_t tlen, const char *picture,
+					size_t plen, double now_ms, double *out, bool *undef,
+					struct jn_err *err);
 
 /* v as $string() writes it (JSON.stringify, numbers to 15 digits; pretty: indent 2). */
 ASLP_HIDDEN char *aslp_jn_stringify(const json_t *v, bool pretty);
