@@ -1222,6 +1222,8 @@ aslp_jn_parse_datetime(const char *ts, size_t tlen, const char *picture, size_t 
 	const char *why;
 
 	*undef = false;
+	for (k = 0; k < 128; k++)
+		comp[k] = NAN;	/* undefined */
 	if (!decode(&pic, picture, plen)) {
 		fail(err, "U1000", "%s", "out of memory");
 		goto out;
