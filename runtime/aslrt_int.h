@@ -440,6 +440,8 @@ ASLP_HIDDEN char *aslp_render(asl_ctx *ctx, json_t *v);
 */
 ASLP_HIDDEN json_t *aslp_jn_template(asl_ctx *ctx, const asl_template *t, json_t *input,
 				     json_t *result, json_t *error_output);
+/* The EvaluationFailed event of the error just recorded, at field. */
+ASLP_HIDDEN void aslp_jn_evaluation_failed(asl_ctx *ctx, const char *field);
 /* Fail: t's value v is not of the type want (its first node names the field). */
 ASLP_HIDDEN int aslp_jn_unexpected(asl_ctx *ctx, const asl_template *t, const char *want,
 				   json_t *v);

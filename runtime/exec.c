@@ -1080,6 +1080,7 @@ asl_jn_wait(asl_ctx *ctx, const asl_template *t, int timestamp, json_t *v)
 			aslp_fail_state(ctx, "States.QueryEvaluationError",
 					"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: %s",
 					json_string_value(x));
+			aslp_jn_evaluation_failed(ctx, "Timestamp");
 			json_decref(x);
 			return ASL_FAIL;
 		}
@@ -1093,6 +1094,7 @@ asl_jn_wait(asl_ctx *ctx, const asl_template *t, int timestamp, json_t *v)
 		aslp_fail_state(ctx, "States.QueryEvaluationError",
 				"The Seconds field must be an integer from 0 to 99999999, but was: %s",
 				text ? text : "");
+		aslp_jn_evaluation_failed(ctx, "Seconds");
 		free(text);
 		json_decref(x);
 		return ASL_FAIL;

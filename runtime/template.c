@@ -21,6 +21,26 @@ struct build {
 };
 
 /*
+** The service's EvaluationFailed event: the error just recorded, where it
+** arose (the field, "Output/result") and the state's name.
+*/
+void
+aslp_jn_evaluation_failed(asl_ctx *ctx, const char *field)
+{
+	json_t *d = NULL;
+
+	if (aslp_recording(ctx)) {
+		d = aslp_error_details(ctx);
+		if (d) {
+			json_object_set_new(d, "location", json_string(field));
+			if (ctx->state)
+				json_object_set_new(d, "state", json_string(ctx->state->name));
+		}
+	}
+	aslp_event(ctx, "EvaluationFailed", d);
+}
+
+/*
 ** A JSONata field's value, or NULL with States.QueryEvaluationError
 ** recorded, its cause as the service words it.
 */
@@ -45,6 +65,7 @@ jsonata_value(asl_ctx *ctx, const asl_jexpr *x, const char *field, const struct 
 				err.function ? "The JSONata expression '%s' specified for the field '%s' returned an unsupported result type." :
 				"The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).",
 				x->text, field);
+	aslp_jn_evaluation_failed(ctx, field);
 	return NULL;
 }
 
@@ -344,8 +365,19 @@ type_word(const json_t *v)
 	}
 }
 
+static int jn_unexpected(asl_ctx *ctx, const asl_template *t, const char *want, json_t *v);
+
 int
 aslp_jn_unexpected(asl_ctx *ctx, const asl_template *t, const char *want, json_t *v)
+{
+	int r = jn_unexpected(ctx, t, want, v);
+
+	aslp_jn_evaluation_failed(ctx, t->nodes[0].field ? t->nodes[0].field : "");
+	return r;
+}
+
+static int
+jn_unexpected(asl_ctx *ctx, const asl_template *t, const char *want, json_t *v)
 {
 	char *text = aslp_render(ctx, v);
 	const asl_tnode *n = &t->nodes[0];
