@@ -436,12 +436,30 @@ emit_jexpr(struct emitter *e, struct jexpr *x)
 			out(e, "%s%d,", i % 16 ? " " : "\n\t", x->lists[i]);
 		out(e, "\n};\n");
 	}
+	out(e, "/* type, flags, position, lhs, rhs, x, list, nlist, stages, nstages, pred, npred,\n"
+	    "   group, ngroup, konst, str, flags2, focus, index, label (asl_jnode) */\n");
 	out(e, "static const asl_jnode jx_%d_nodes[] = {\n", x->id);
 	for (i = 0; i < x->nnode; i++) {
 		const asl_jnode *n = &x->nodes[i];
 
-		out(e, "\t{ %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, ",
-		    n->type, n->flags, n->position, n->lhs, n->rhs, n->x, n->list, n->nlist,
+		static const char *const types[] = {
+			"PATH", "BINARY", "UNARY", "NAME", "STRING", "NUMBER", "VALUE", "WILDCARD",
+			"DESCENDANT", "PARENT", "VARIABLE", "REGEX", "FUNCTION", "PARTIAL", "LAMBDA",
+			"CONDITION", "TRANSFORM", "BLOCK", "BIND", "APPLY", "SORT", "FILTER", "INDEX",
+			"OPERATOR", "END", "TERM"
+		};
+		static const char *const flags[] = {
+			"KEEP_ARRAY", "KEEP_SINGLETON", "CONSARRAY", "THUNK", "DESCENDING", "HAS_GROUP",
+			"TUPLE", "SIMPLE"
+		};
+		int b, any = 0;
+
+		out(e, "\t/* %d */ { ASL_JN_%s, ", i, types[n->type]);
+		for (b = 0; b < 8; b++)
+			if (n->flags & (1 << b))
+				out(e, "%sASL_JN_%s", any++ ? " | " : "", flags[b]);
+		out(e, "%s, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, ", any ? "" : "0",
+		    n->position, n->lhs, n->rhs, n->x, n->list, n->nlist,
 		    n->stages, n->nstages, n->pred, n->npred, n->group, n->ngroup, n->konst);
 		if (n->str)
 			c_string(e, n->str, strlen(n->str));
