@@ -867,6 +867,14 @@ aslp_jn_format_datetime(double millis, const char *picture, size_t len, const ch
 		off_h = (int)floor((double)offset / 100);
 		off_m = (int)(offset % 100);
 	}
+	/* JavaScript's dates end 8.64e15 ms either side of 1970 */
+	if (!(fabs(millis + (60.0 * off_h + off_m) * 60000) <= 8.64e15)) {
+		char n[40];
+
+		snprintf(n, sizeof n, "%.17g", millis);
+		fail(err, "U1014", "The time %s is out of JavaScript's range of dates", n);
+		goto out;
+	}
 	if (!decode(&pic, picture ? picture : iso, picture ? len : strlen(iso)))
 		goto oom;
 	when_of(millis + (60.0 * off_h + off_m) * 60000, &w);

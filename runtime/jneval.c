@@ -38,6 +38,7 @@
 struct binding {
 	const char *name;
 	struct jn_v v;
+	char *own;		/* name, when the frame owns it (a tuple's member) */
 };
 
 struct jn_frame {
@@ -88,6 +89,8 @@ struct jn_ev {
 	unsigned long steps;
 	int64_t deadline;
 	int64_t now_ms;		/* $now and $millis: when the evaluation began */
+	struct jn_fn *library[128];	/* the library's functions read so far */
+	int nlibrary;
 	struct jn_fn **boxed;	/* the functions stored in arrays or objects */
 	int nboxed, boxcap;
 	uint64_t rng;		/* without a ctx (tests): $random's state */
@@ -144,10 +147,73 @@ aslp_jn_ref(struct jn_v v)
 	return v;
 }
 
+/*
+** Release v. A value an expression built may nest deeper than jansson's
+** recursive free can go ($reduce wrapping an object 100,000 times), so a
+** container whose last reference this is comes apart level by level: its
+** containers are held, it is freed, then they are.
+*/
 void
 aslp_jn_unref(struct jn_v v)
 {
-	json_decref(v.j);
+	json_t **stack, *x, *m;
+	size_t n = 0, cap = 64, i;
+	const char *k;
+
+	if (!v.j)
+		return;
+	if (v.j->refcount != 1 || (!json_is_array(v.j) && !json_is_object(v.j))) {
+		json_decref(v.j);
+		return;
+	}
+	if (!(stack = malloc(cap * sizeof *stack))) {
+		json_decref(v.j);
+		return;
+	}
+	stack[n++] = v.j;
+	while (n > 0) {
+		x = stack[--n];
+		if (x->refcount == 1) {
+			json_object_foreach(x, k, m)
+				if ((json_is_array(m) || json_is_object(m)) && m->refcount == 1)
+					goto push;
+			for (i = 0; i < json_array_size(x); i++)
+				if ((m = json_array_get(x, i)) && (json_is_array(m) || json_is_object(m)) &&
+				    m->refcount == 1)
+					goto push;
+		}
+		json_decref(x);
+		continue;
+push:
+		/* Hold the children that would go with x, free x, then them. */
+		json_object_foreach(x, k, m)
+			if ((json_is_array(m) || json_is_object(m)) && m->refcount == 1) {
+				if (n == cap) {
+					json_t **ns = realloc(stack, 2 * cap * sizeof *ns);
+
+					if (!ns)
+						break;
+					stack = ns;
+					cap *= 2;
+				}
+				stack[n++] = json_incref(m);
+			}
+		for (i = 0; i < json_array_size(x); i++)
+			if ((m = json_array_get(x, i)) && (json_is_array(m) || json_is_object(m)) &&
+			    m->refcount == 1) {
+				if (n == cap) {
+					json_t **ns = realloc(stack, 2 * cap * sizeof *ns);
+
+					if (!ns)
+						break;
+					stack = ns;
+					cap *= 2;
+				}
+				stack[n++] = json_incref(m);
+			}
+		json_decref(x);
+	}
+	free(stack);
 }
 
 #define ref aslp_jn_ref
@@ -427,8 +493,10 @@ frame_free(struct jn_frame *f)
 {
 	int i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		unref(f->b[i].v);
+		free(f->b[i].own);
+	}
 	free(f->b);
 	free(f);
 }
@@ -477,6 +545,7 @@ bind(struct jn_ev *E, struct jn_frame *f, const char *name, struct jn_v v)
 		f->cap = cap;
 	}
 	f->b[f->n].name = name;
+	f->b[f->n].own = NULL;
 	f->b[f->n++].v = v;
 	return true;
 }
@@ -564,9 +633,15 @@ lookup_var(struct jn_ev *E, struct jn_frame *env, const char *name)
 	if (E->scope->vars && (v = json_object_get(E->scope->vars, name)))
 		return ref(val(v));
 	if ((b = builtin(name))) {
+		/* one function value per library function, however often it is read */
+		for (i = 0; i < E->nlibrary; i++)
+			if (E->library[i]->b == b)
+				return fnval(E->library[i]);
 		if (!(f = fn_new(E, FN_BUILTIN)))
 			return und();
 		f->b = b;
+		if (E->nlibrary < 128)
+			E->library[E->nlibrary++] = f;
 		return fnval(f);
 	}
 	return und();
@@ -698,11 +773,17 @@ tuple_frame(struct jn_ev *E, struct jn_frame *env, json_t *t)
 
 	if (!f)
 		return NULL;
-	json_object_foreach(t, k, m)
-		if (!bind(E, f, k, unbox(E, ref(val(m))))) {
+	json_object_foreach(t, k, m) {
+		/* The tuple may go before the frame does (a lambda keeps it): copy the name. */
+		char *name = strdup(k);
+
+		if (!name || !bind(E, f, name, unbox(E, ref(val(m))))) {
+			free(name);
 			frame_free(f);
 			return NULL;
 		}
+		f->b[f->n - 1].own = name;
+	}
 	return f;
 }
 
@@ -1195,11 +1276,15 @@ concat_fail:
 			break;
 		}
 		res = new_seq(E);
-		for (; res.j && a <= b; a++)
-			if (json_array_append_new(res.j, aslp_jn_number(a))) {
-				unref(res);
-				res = oom(E);
-			}
+		{
+			double count = b - a + 1, step;
+
+			for (step = 0; res.j && step < count; step++)
+				if (json_array_append_new(res.j, aslp_jn_number(a + step))) {
+					unref(res);
+					res = oom(E);
+				}
+		}
 		break;
 	}
 	case 'i':	/* in */
@@ -1624,6 +1709,17 @@ transform(struct jn_ev *E, struct jn_fn *f, struct jn_v obj)
 				fail(E, "T2011", "The insert/update clause of the transform expression must evaluate to an object: %s", b);
 				break;
 			}
+			/* An update that holds the match itself would make a cycle: copy it. */
+			if (json_is_object(match) && inside(update.j, match, 0)) {
+				json_t *copy = json_deep_copy(update.j);
+
+				unref(update);
+				update = val(copy);
+				if (!copy) {
+					oom(E);
+					break;
+				}
+			}
 			if (json_is_object(match) && json_object_update(match, update.j)) {
 				unref(update);
 				oom(E);
@@ -1735,19 +1831,38 @@ eval_lambda(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fr
 }
 
 /* The value a tail-call thunk's body (a function call) stands for, applied. */
+static struct jn_v apply_body(struct jn_ev *E, struct jn_fn *f, struct jn_v *args, int nargs,
+			      struct jn_v input, struct jn_frame *env);
+
 static struct jn_v
 apply_inner(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs, struct jn_v input,
 	    struct jn_frame *env)
 {
-	struct jn_v validated[16], r = und();
 	struct jn_fn *f = proc.fn;
-	int n = nargs, k;
+	struct jn_v r;
 
 	if (!f) {
 		return fail(E, "T1006", "Attempted to invoke a non-function");
 	}
 	if (nargs > 16)
-		nargs = n = 16;
+		return fail(E, "U1012", "aslc calls a function with at most 16 arguments");
+	/* A call from the library ($map's function) recurses in C too: count it. */
+	if (++E->depth > MAX_DEPTH) {
+		E->depth--;
+		return fail(E, "U1002", "Stack overflow error");
+	}
+	r = apply_body(E, f, args, nargs, input, env);
+	E->depth--;
+	return r;
+}
+
+static struct jn_v
+apply_body(struct jn_ev *E, struct jn_fn *f, struct jn_v *args, int nargs, struct jn_v input,
+	   struct jn_frame *env)
+{
+	struct jn_v validated[16], r = und();
+	int n = nargs, k;
+
 	if (f->kind == FN_BUILTIN || (f->kind == FN_LAMBDA && f->signature) ||
 	    f->kind == FN_TRANSFORM) {
 		n = aslp_jn_validate(f->kind == FN_BUILTIN ? f->b->signature :
@@ -1843,7 +1958,9 @@ eval_call_args(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn
 {
 	int k;
 
-	for (k = 0; k < n->nlist && *nargs < 16; k++) {
+	if (n->nlist + *nargs > 16)
+		return fail(E, "U1012", "aslc calls a function with at most 16 arguments");
+	for (k = 0; k < n->nlist; k++) {
 		args[*nargs] = evaluate(E, LIST(n, k), input, env);
 		(*nargs)++;
 		if (failed(E))
@@ -1963,6 +2080,9 @@ eval_partial(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_f
 		link = f->next;
 		*f = *proc.fn;
 		f->next = link;
+		f->box = NULL;		/* its own, not the original's */
+		f->string = NULL;
+		f->re = NULL;
 		f->params = malloc(sizeof *f->params * (proc.fn->nparams + 1));
 		f->signature = NULL;
 		f->thunk = false;
@@ -2177,7 +2297,7 @@ eval_descendants(struct jn_ev *E, struct jn_v input)
 	r = new_seq(E);
 	if (r.j && !descend(input.j, r.j, 0)) {
 		unref(r);
-		return oom(E);
+		return fail(E, "U1016", "aslc cannot walk a value nested this deep");
 	}
 	if (r.j && json_array_size(r.j) == 1) {
 		struct jn_v one = ref(val(json_array_get(r.j, 0)));
@@ -2783,6 +2903,10 @@ hof_sift(struct jn_cx *x, struct jn_v *argv, int argc)
 		unref(r);
 		return und();
 	}
+	if (argc < 2 || !argv[1].fn) {
+		unref(r);
+		return fail(EV, "T0410", "Argument 2 of function \"sift\" does not match function signature");
+	}
 	if (!(keys = aslp_jn_keys(argv[0].j, &n))) {
 		unref(r);
 		return oom(EV);
@@ -3329,10 +3453,11 @@ fn_from_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 static struct jn_v
 fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	static struct aslp_re *re;
+	struct aslp_re *re;
 	long caps[2 * 8];
 	const char *why;
 	double ms;
+	int m;
 
 	if (argc < 1 || !defined(argv[0]))
 		return und();
@@ -3348,9 +3473,11 @@ fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 		/* NaN, which JSON writes null */
 		return val(isnan(ms) ? json_null() : aslp_jn_number(ms));
 	}
-	if (!re && !(re = aslp_re_compile(iso8601, strlen(iso8601), "", &why)))
+	if (!(re = aslp_re_compile(iso8601, strlen(iso8601), "", &why)))
 		return oom(EV);
-	if (aslp_re_exec(re, json_string_value(argv[0].j), json_string_length(argv[0].j), 0, caps) != 1) {
+	m = aslp_re_exec(re, json_string_value(argv[0].j), json_string_length(argv[0].j), 0, caps);
+	aslp_re_free(re);
+	if (m != 1) {
 		char b[256];
 
 		show(b, sizeof b, argv[0]);
@@ -3388,7 +3515,11 @@ fn_random(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	if (argc > 0 && defined(argv[0])) {
 		/* AWS's seeded form: the same seed, the same number (splitmix64 of it). */
-		uint64_t z = (uint64_t)(int64_t)num(argv[0].j) + 0x9e3779b97f4a7c15ULL;
+		double seed = num(argv[0].j);
+		uint64_t z;
+
+		memcpy(&z, &seed, sizeof z);	/* the seed's bits: any number will do */
+		z += 0x9e3779b97f4a7c15ULL;
 
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -3499,10 +3630,10 @@ fn_partition(struct jn_cx *x, struct jn_v *argv, int argc)
 
 	if (argc < 2 || !defined(argv[0]) || !defined(argv[1]))
 		return und();
-	if (num(argv[1].j) < 1)
+	if (!(num(argv[1].j) >= 1))
 		return fail(EV, "D3050", "The size of a partition must be a positive integer");
-	size = (size_t)floor(num(argv[1].j));
 	n = json_array_size(argv[0].j);
+	size = num(argv[1].j) >= (double)n ? (n ? n : 1) : (size_t)floor(num(argv[1].j));
 	r = val(json_array());
 	for (i = 0; r.j && i < n; i++) {
 		if (i % size == 0) {
@@ -3661,6 +3792,11 @@ aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *sc
 	}
 	if (r.fn && !failed(&E)) {
 		/* The caller reports it: a function is no JSON value. */
+	}
+	if (!failed(&E) && r.j && aslp_depth(r.j, ASLP_MAX_DEPTH) > ASLP_MAX_DEPTH) {
+		unref(r);
+		r = und();
+		fail(&E, "U1016", "The value is nested deeper than aslc writes (2048 levels)");
 	}
 	if (!failed(&E) && r.j && E.nboxed && holds_box(&E, r.j, 0)) {
 		unref(r);

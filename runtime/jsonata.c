@@ -612,6 +612,8 @@ fn_pad(struct jn_cx *x, struct jn_v *argv, int argc)
 	want = fabs(integer(width)) - (double)have;
 	if (!(want > 0))
 		return value(json_incref(argv[0].j));
+	if (want > 536870888)	/* past the longest string JavaScript makes */
+		return fail(x, "U1015", "Invalid string length: $pad to %g characters", want);
 	at = code_points(ch, strlen(ch), &nch);
 	if (!at)
 		return undefined();
@@ -1150,14 +1152,9 @@ fn_format_number(struct jn_cx *x, struct jn_v *argv, int argc)
 			sp[1].to = pic.n;
 			nsub = 2;
 		}
-	for (k = 0; k < nsub; k++) {
-		const char *e = split_validate(&f, &sp[k]);
-
-		if (e && !err)
-			err = e;
-		if (e)
-			err = e;	/* the reference throws the last one found */
-	}
+	/* The first sub-picture with an error throws its last one, as validate does. */
+	for (k = 0; k < nsub && !err; k++)
+		err = split_validate(&f, &sp[k]);
 	if (err) {
 		static const char *const why[] = {
 			"The sub-picture must not contain more than one instance of the 'decimal-separator' character",
@@ -1184,6 +1181,11 @@ fn_format_number(struct jn_cx *x, struct jn_v *argv, int argc)
 	v = NUM(0);
 	use = v >= 0 || nsub == 1 ? &sp[0] : &sp[1];
 	adjusted = use->percent ? v * 100 : use->permille ? v * 1000 : v;
+	if (!isfinite(adjusted) || use->max_frac > 100) {
+		/* The reference writes Infinity or NaN into the picture, or fails (toFixed). */
+		free(pic.c);
+		return fail(x, "U1017", "aslc cannot format %g with this picture", v);
+	}
 	has_exponent = use->min_exp != 0;
 	if (!has_exponent) {
 		mantissa = adjusted;
@@ -2196,7 +2198,8 @@ parse_params(const char *sig, struct param *p, int max)
 				p[n - 1].quant = *s;
 			break;
 		case '(':
-			end = strchr(s, ')');
+			if (!(end = strchr(s, ')')))
+				return n;	/* unclosed: the parameters read so far */
 			memset(&p[n], 0, sizeof p[n]);
 			p[n].type = '(';
 			snprintf(p[n].types, sizeof p[n].types, "%.*sm", (int)(end - s - 1), s + 1);
@@ -2285,17 +2288,31 @@ plural(char c)
 	}
 }
 
+/* Add v (consumed) to the 16 places of args; false past them. */
+static bool
+push_arg(struct jn_v *args, int *n, struct jn_v v)
+{
+	if (*n >= 16) {
+		aslp_jn_unref(v);
+		return false;
+	}
+	args[(*n)++] = v;
+	return true;
+}
+
 int
 aslp_jn_validate(const char *sig_text, const char *name, const struct jn_v *argv, int argc,
 		 struct jn_v context, struct jn_v *args, struct jn_err *err)
 {
 	struct param p[16];
 	int np = parse_params(sig_text, p, 16), len[16], i, k, at = 0, n = 0;
+
 	char sig[17];
 	struct jn_cx x = { err, name, NULL, { 0 } };
 
 	if (argc > 16)
-		argc = 16;
+		return fail(&x, "U1012", "aslc calls a function with at most 16 arguments"), -1;
+
 	for (i = 0; i < argc; i++)
 		sig[i] = argv[i].fn ? 'f' : symbol(argv[i].j);
 	sig[argc] = '\0';
@@ -2325,9 +2342,11 @@ aslp_jn_validate(const char *sig_text, const char *name, const struct jn_v *argv
 					     at + 1, name);
 					return -1;
 				}
-				args[n++] = keep(context);
+				if (!push_arg(args, &n, keep(context)))
+					goto too_many;
 			} else {
-				args[n++] = at < argc ? keep(argv[at]) : undefined();
+				if (!push_arg(args, &n, at < argc ? keep(argv[at]) : undefined()))
+					goto too_many;
 				at++;
 			}
 			continue;
@@ -2336,17 +2355,24 @@ aslp_jn_validate(const char *sig_text, const char *name, const struct jn_v *argv
 			struct jn_v a = argv[at];
 
 			if (p[k].type != 'a') {
-				args[n++] = keep(a);
+				if (!push_arg(args, &n, keep(a)))
+					goto too_many;
 				continue;
 			}
 			if (sig[at] == 'm') {
-				args[n++] = undefined();
+				if (!push_arg(args, &n, undefined()))
+					goto too_many;
 				continue;
 			}
 			if (p[k].subtype && !array_of(a.j, sig[at], p[k].subtype)) {
 				release(args, n);
 				fail(&x, "T0412", "Argument %d of function \"%s\" must be an array of \"%s\"",
 				     at + 1, name, plural(p[k].subtype));
+				return -1;
+			}
+			if (sig[at] == 'f') {
+				release(args, n);
+				fail(&x, "U1001", "aslc cannot make an array of a function given where an array goes");
 				return -1;
 			}
 			if (sig[at] != 'a') {	/* a value where an array goes: [value] */
@@ -2357,13 +2383,19 @@ aslp_jn_validate(const char *sig_text, const char *name, const struct jn_v *argv
 					fail(&x, "U1000", "out of memory");
 					return -1;
 				}
-				args[n++] = a;
+				if (!push_arg(args, &n, a))
+					goto too_many;
 			} else {
-				args[n++] = keep(a);
+				if (!push_arg(args, &n, keep(a)))
+					goto too_many;
 			}
 		}
 	}
 	return n;
+too_many:
+	release(args, n);
+	fail(&x, "U1012", "aslc calls a function with at most 16 arguments");
+	return -1;
 }
 
 int

@@ -25,8 +25,13 @@
 #include <string.h>
 #include <wctype.h>
 
-/* Backtracking deeper than this fails the match as too complex. */
-#define MAX_DEPTH 50000
+/*
+** Backtracking deeper than this (frames of match and run) fails the match
+** as too complex, before the C stack runs out; so does a search that
+** takes more steps than MAX_STEPS (about a second).
+*/
+#define MAX_DEPTH 20000
+#define MAX_STEPS 20000000L
 
 enum { R_CHAR, R_ANY, R_CLASS, R_BOL, R_EOL, R_WORDB, R_NWORDB, R_GROUP, R_ALT, R_CAT,
        R_REPEAT, R_BACKREF, R_LOOK, R_EMPTY };
@@ -44,6 +49,7 @@ struct rnode {
 	int min, max;			/* R_REPEAT; max -1: no limit */
 	bool lazy;
 	int group;			/* R_GROUP: capturing index, 0 none; R_BACKREF */
+	int first_group, last_group;	/* R_REPEAT, R_LOOK: the groups inside */
 	struct rnode **kids;		/* R_ALT, R_CAT; R_GROUP, R_REPEAT, R_LOOK: kids[0] */
 	int nkid;
 };
@@ -388,6 +394,7 @@ parse_atom(struct parser *ps, int depth)
 			} else if (ps->s[1] == '=' || ps->s[1] == '!') {
 				n->type = R_LOOK;
 				n->negated = ps->s[1] == '!';
+				n->first_group = ps->re->ngroup + 1;
 				ps->s += 2;
 			} else if (ps->s[1] == '<' && ps->s + 2 < ps->end && ps->s[2] != '=' &&
 				   ps->s[2] != '!') {
@@ -408,6 +415,11 @@ parse_atom(struct parser *ps, int depth)
 		}
 		if (!(k = parse_alt(ps, depth + 1)) || !add_kid(ps, n, k))
 			return NULL;
+		if (n->type == R_LOOK) {
+			n->last_group = ps->re->ngroup;
+			if (n->last_group < n->first_group)
+				n->first_group = 0;
+		}
 		if (ps->s >= ps->end || *ps->s != ')') {
 			ps->err = "missing )";
 			return NULL;
@@ -473,9 +485,16 @@ parse_cat(struct parser *ps, int depth)
 	if (!cat)
 		return NULL;
 	while (ps->s < ps->end && *ps->s != '|' && *ps->s != ')') {
+		int g0 = ps->re->ngroup;
+		bool quantified = false;
+
 		if (!(a = parse_atom(ps, depth)))
 			return NULL;
 		while (ps->s < ps->end && strchr("*+?{", *ps->s)) {
+			if (quantified && *ps->s != '{') {
+				ps->err = "nothing to repeat";	/* x+?+: JavaScript's SyntaxError */
+				return NULL;
+			}
 			int min, max;
 
 			if (*ps->s == '{') {
@@ -503,11 +522,16 @@ parse_cat(struct parser *ps, int depth)
 				return NULL;
 			r->min = min;
 			r->max = max;
+			if (ps->re->ngroup > g0) {
+				r->first_group = g0 + 1;
+				r->last_group = ps->re->ngroup;
+			}
 			if (ps->s < ps->end && *ps->s == '?') {
 				r->lazy = true;
 				ps->s++;
 			}
 			a = r;
+			quantified = true;
 		}
 		if (!add_kid(ps, cat, a))
 			return NULL;
@@ -602,16 +626,70 @@ struct matcher {
 	long *caps;
 	size_t end;
 	int depth;
+	long steps;
 	bool too_deep;
 };
 
+/* Is n one character wide, with no groups (a literal, ., a class)? */
+static bool
+single(const struct rnode *n)
+{
+	return n->type == R_CHAR || n->type == R_ANY || n->type == R_CLASS;
+}
+
+static bool one_char(struct matcher *m, const struct rnode *n, size_t i, size_t *next);
+
 static bool match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k);
+static bool run_on(struct matcher *m, const struct cont *k, size_t i, struct cont *cp);
+
+/*
+** One more iteration of repeat n from i: JavaScript clears the captures
+** of the groups inside first (RepeatMatcher), and they come back if it
+** fails.
+*/
+static bool
+iterate(struct matcher *m, const struct rnode *n, size_t i, const struct cont *c)
+{
+	long saved[2 * 16];
+	int g, ng = n->last_group - n->first_group + 1;
+	bool r;
+
+	if (n->first_group == 0 || ng > 16)
+		return match(m, n->kids[0], i, c);
+	for (g = 0; g < ng; g++) {
+		saved[2 * g] = m->caps[2 * (n->first_group + g)];
+		saved[2 * g + 1] = m->caps[2 * (n->first_group + g) + 1];
+		m->caps[2 * (n->first_group + g)] = m->caps[2 * (n->first_group + g) + 1] = -1;
+	}
+	r = match(m, n->kids[0], i, c);
+	if (!r)
+		for (g = 0; g < ng; g++) {
+			m->caps[2 * (n->first_group + g)] = saved[2 * g];
+			m->caps[2 * (n->first_group + g) + 1] = saved[2 * g + 1];
+		}
+	return r;
+}
 
 static bool
 run(struct matcher *m, const struct cont *k, size_t i)
 {
 	struct cont c;
+	bool r;
 
+	if (++m->depth > MAX_DEPTH || ++m->steps > MAX_STEPS) {
+		m->too_deep = true;
+		m->depth--;
+		return false;
+	}
+	r = run_on(m, k, i, &c);
+	m->depth--;
+	return r;
+}
+
+static bool
+run_on(struct matcher *m, const struct cont *k, size_t i, struct cont *cp)
+{
+#define c (*cp)
 	if (!k) {
 		m->end = i;
 		return true;
@@ -651,13 +729,14 @@ run(struct matcher *m, const struct cont *k, size_t i)
 		c.start = i;
 		c.next = k->next;
 		if (done < n->min)
-			return match(m, n->kids[0], i, &c);
+			return iterate(m, n, i, &c);
 		if (n->lazy)
-			return run(m, k->next, i) || (more && match(m, n->kids[0], i, &c));
-		return (more && match(m, n->kids[0], i, &c)) || run(m, k->next, i);
+			return run(m, k->next, i) || (more && iterate(m, n, i, &c));
+		return (more && iterate(m, n, i, &c)) || run(m, k->next, i);
 	}
 	}
 }
+#undef c
 
 static unsigned
 fold(unsigned c)
@@ -716,6 +795,33 @@ prev_cp(const struct matcher *m, size_t i)
 	return next_cp(&p, m->s + m->len);
 }
 
+/* Does single-character node n match at i? *next: past the character. */
+static bool
+one_char(struct matcher *m, const struct rnode *n, size_t i, size_t *next)
+{
+	const unsigned char *p = m->s + i;
+	unsigned ch;
+	bool ok;
+
+	if (i >= m->len)
+		return false;
+	ch = next_cp(&p, m->s + m->len);
+	switch (n->type) {
+	case R_CHAR:
+		ok = ch == n->ch || (m->re->icase && fold(ch) == fold(n->ch));
+		break;
+	case R_ANY:
+		ok = !line_end(ch);
+		break;
+	default:
+		ok = in_class(m, n, ch) != n->negated;
+		break;
+	}
+	if (ok)
+		*next = (size_t)(p - m->s);
+	return ok;
+}
+
 static bool
 match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 {
@@ -725,7 +831,7 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 	bool r = false;
 	int g;
 
-	if (++m->depth > MAX_DEPTH) {
+	if (++m->depth > MAX_DEPTH || ++m->steps > MAX_STEPS) {
 		m->too_deep = true;
 		m->depth--;
 		return false;
@@ -791,6 +897,39 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 		r = match(m, n->kids[0], i, &c);
 		break;
 	case R_REPEAT:
+		if (single(n->kids[0])) {
+			/* a run of single characters: counted in a loop, then backtracked */
+			size_t pos[64], *at = pos, cap = 64, cnt = 0, next = i;
+			long most = n->max < 0 ? -1 : n->max, j;
+
+			at[0] = i;
+			while ((most < 0 || (long)cnt < most) && one_char(m, n->kids[0], at[cnt], &next)) {
+				if (cnt + 1 == cap) {
+					size_t *grown = malloc(2 * cap * sizeof *grown);
+
+					if (!grown) {
+						m->too_deep = true;
+						break;
+					}
+					memcpy(grown, at, cap * sizeof *at);
+					if (at != pos)
+						free(at);
+					at = grown;
+					cap *= 2;
+				}
+				at[++cnt] = next;
+			}
+			if (n->lazy) {
+				for (j = n->min; j <= (long)cnt && !r && !m->too_deep; j++)
+					r = run(m, k, at[j]);
+			} else {
+				for (j = (long)cnt; j >= n->min && !r && !m->too_deep; j--)
+					r = run(m, k, at[j]);
+			}
+			if (at != pos)
+				free(at);
+			break;
+		}
 		c.kind = K_REP;
 		c.n = n;
 		c.idx = 0;
@@ -811,8 +950,14 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 		break;
 	case R_LOOK: {
 		size_t end = m->end;
+		long saved[2 * 16];
+		int lg, ng = n->first_group ? n->last_group - n->first_group + 1 : 0;
 		bool found;
 
+		for (lg = 0; lg < ng && lg < 16; lg++) {
+			saved[2 * lg] = m->caps[2 * (n->first_group + lg)];
+			saved[2 * lg + 1] = m->caps[2 * (n->first_group + lg) + 1];
+		}
 		c.kind = K_LOOK;
 		c.n = n;
 		c.idx = 0;
@@ -822,6 +967,11 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 		m->end = end;
 		if (found != n->negated)
 			r = run(m, k, i);
+		/* backtracking past the lookahead: its captures go */
+		for (lg = 0; !r && lg < ng && lg < 16; lg++) {
+			m->caps[2 * (n->first_group + lg)] = saved[2 * lg];
+			m->caps[2 * (n->first_group + lg) + 1] = saved[2 * lg + 1];
+		}
 		break;
 	}
 	default:
@@ -844,6 +994,7 @@ aslp_re_exec(const struct aslp_re *re, const char *s, size_t len, size_t from, l
 	m.len = len;
 	m.caps = caps;
 	m.depth = 0;
+	m.steps = 0;
 	m.too_deep = false;
 	for (i = from; i <= len; i++) {
 		if (i < len && i > from && (m.s[i] & 0xc0) == 0x80)
