@@ -504,6 +504,9 @@ ASLP_HIDDEN json_t *aslp_map_item(asl_ctx *ctx);
 ASLP_HIDDEN json_t *aslp_map_index(asl_ctx *ctx);
 /* Nanoseconds since the epoch on the execution's clock. */
 ASLP_HIDDEN int64_t aslp_now_ns(asl_ctx *ctx);
+/* Days since 1970-01-01 of a proleptic Gregorian date (timeparse.c), and back (exec.c). */
+ASLP_HIDDEN int64_t aslp_days_from_civil(int64_t y, int m, int d);
+ASLP_HIDDEN void aslp_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 /* Format t as the service does: 2024-01-02T03:04:05.678Z; size >= 25. */
 ASLP_HIDDEN void aslp_format_time(char *buf, size_t size, int64_t ns);
 ASLP_HIDDEN json_t *aslp_time_json(int64_t ns);

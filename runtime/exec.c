@@ -242,8 +242,8 @@ aslp_now_ns(asl_ctx *ctx)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + ctx->skipped_ns;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void
+aslp_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -285,7 +285,7 @@ aslp_format_time(char *buf, size_t size, int64_t ns)
 		s += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
+	aslp_civil_from_days(days, &y, &m, &d);
 	/* Always milliseconds and Z: "2023-11-21T06:27:31.545Z". */
 	ms = (int)(rem / 1000000);
 	if (y < 0 || y > 9999) {	/* not the common case */

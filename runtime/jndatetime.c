@@ -487,33 +487,6 @@ struct marker {
 	int n;			/* Y M D: digits kept; -1 all */
 };
 
-static void
-civil(int64_t days, int64_t *y, int *m, int *d)
-{
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static int64_t
-days_of(int64_t y, int m, int d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 #define DAY_MS 86400000.0
 
 /* Date.UTC(year, month0) with month0 possibly 12 or -1. */
@@ -528,7 +501,7 @@ utc(int64_t year, int month0)
 		month0 += 12;
 		year--;
 	}
-	return (double)days_of(year, month0 + 1, 1) * DAY_MS;
+	return (double)aslp_days_from_civil(year, month0 + 1, 1) * DAY_MS;
 }
 
 /* startOfFirstWeek: the Monday of the week holding the 4th of the month. */
@@ -559,7 +532,7 @@ when_of(double ms, struct when *w)
 	w->ms = ms;
 	w->days = (int64_t)floor(ms / DAY_MS);
 	day_ms = ms - (double)w->days * DAY_MS;
-	civil(w->days, &w->year, &w->month, &w->day);
+	aslp_civil_from_days(w->days, &w->year, &w->month, &w->day);
 	w->hour = (int)(day_ms / 3600000);
 	w->minute = (int)fmod(day_ms / 60000, 60);
 	w->second = (int)fmod(day_ms / 1000, 60);
@@ -573,7 +546,7 @@ when_of(double ms, struct when *w)
 static double
 fragment(const struct when *w, unsigned c)
 {
-	double today = (double)days_of(w->year, w->month, w->day) * DAY_MS, start, week;
+	double today = (double)aslp_days_from_civil(w->year, w->month, w->day) * DAY_MS, start, week;
 
 	switch (c) {
 	case 'Y': return (double)w->year;
@@ -1210,7 +1183,7 @@ date_utc(double y, double m, double d, double h, double mi, double s, double f)
 	mn = m - floor(m / 12) * 12;
 	if (fabs(ym) > 300000)
 		return NAN;
-	return ((double)days_of((int64_t)ym, (int)mn + 1, 1) + trunc(d) - 1) * DAY_MS +
+	return ((double)aslp_days_from_civil((int64_t)ym, (int)mn + 1, 1) + trunc(d) - 1) * DAY_MS +
 	       trunc(h) * 3600000 + trunc(mi) * 60000 + trunc(s) * 1000 + trunc(f);
 }
 

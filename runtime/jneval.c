@@ -3345,19 +3345,6 @@ now_ms(struct jn_ev *E)
 static const char iso8601[] =
 	"^\\d{4}(-[01]\\d)*(-[0-3]\\d)*(T[0-2]\\d:[0-5]\\d:[0-5]\\d)*(\\.\\d+)?([+-][0-2]\\d:?[0-5]\\d|Z)?$";
 
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
 
 /*
 ** Date.parse of an ISO 8601 text as V8 reads the forms the reference lets
@@ -3410,7 +3397,7 @@ parse_iso(const char *s, double *ms)
 	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 59 ||
 	    (h == 24 && (mi || sec || frac)))
 		return false;
-	*ms = ((double)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	*ms = ((double)aslp_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 	       sign * (oh * 3600 + om * 60)) * 1000 + floor(frac * 1000 + 0.5);
 	return true;
 }

@@ -44,9 +44,14 @@ days_in_month(int y, int m)
 	return dm[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+/* Days since 1970-01-01 of a proleptic Gregorian date (aslrt_int.h too). */
+#if defined(__GNUC__)
+__attribute__((visibility("hidden")))
+#endif
+int64_t aslp_days_from_civil(int64_t y, int m, int d);
+
+int64_t
+aslp_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -130,7 +135,7 @@ asl_parse_time(const char *s, size_t len, asl_time *t)
 	}
 	if (i != len)
 		return -1;
-	t->sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	t->sec = aslp_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 		 sign * (oh * 3600 + om * 60 + os);
 	t->nsec = nsec;
 	return 0;
