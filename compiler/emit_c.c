@@ -1158,12 +1158,11 @@ emit_jn_choice(struct emitter *e, const struct machine *m, const struct state *s
 {
 	int r;
 
-	out(e, "\t{\n\tint c;\n");
 	for (r = 0; r < st->choice.nrule; r++) {
 		const struct rule *rule = st->choice.rules[r];
 		const struct template *o = rule->output ? rule->output : st->output;
 
-		out(e, "\t/* Choices[%d] */\n\tif ((c = asl_jn_condition(ctx, &tpl_%d, in)) < 0)\n\t\tgoto failed;\n\tif (c) {\n",
+		out(e, "\t/* Choices[%d] */\n\tswitch (asl_jn_condition(ctx, &tpl_%d, in)) {\n\tcase -1:\n\t\tgoto failed;\n\tcase 1:\n",
 		    r, rule->condition->id);
 		if (rule->assign)
 			out(e, "\t\tif (asl_jn_assign(ctx, &tpl_%d, in, NULL))\t/* Assign */\n\t\t\tgoto failed;\n",
@@ -1174,7 +1173,6 @@ emit_jn_choice(struct emitter *e, const struct machine *m, const struct state *s
 		emit_leave(e, m, rule->next, "\t\t");
 		out(e, "\t}\n");
 	}
-	out(e, "\t}\n");
 	if (st->choice.dflt < 0) {
 		out(e, "\tasl_no_choice(ctx);\t/* no rule matched, no Default */\n\tgoto failed;\n");
 		return;
