@@ -445,27 +445,33 @@ template_value(struct program *prog, struct tbuild *tb, json_t *v,
 	return ok;
 }
 
+/* The template tb built (its nodes in the arena), or NULL if !ok. */
+static struct template *
+built(struct tbuild *tb, bool ok)
+{
+	struct template *t = NULL;
+
+	if (ok) {
+		t = arena_alloc(sizeof *t);
+		t->nnode = tb->n;
+		t->nodes = arena_alloc((size_t)tb->n * sizeof *tb->nodes);
+		memcpy(t->nodes, tb->nodes, (size_t)tb->n * sizeof *tb->nodes);
+		t->id = -1;
+	}
+	free(tb->nodes);
+	return t;
+}
+
 static struct template *
 parse_template(struct program *prog, json_t *v, const char *ptr, const char *name)
 {
 	struct tbuild tb = { NULL, 0, 0 };
-	struct template *t;
 
 	if (!json_is_object(v)) {
 		diag_error(at(ptr), "\"%s\" must be an object, not %s", name, type_name(v));
 		return NULL;
 	}
-	if (!template_value(prog, &tb, v, ptr, NULL, NULL)) {
-		free(tb.nodes);
-		return NULL;
-	}
-	t = arena_alloc(sizeof *t);
-	t->nnode = tb.n;
-	t->nodes = arena_alloc((size_t)tb.n * sizeof *tb.nodes);
-	memcpy(t->nodes, tb.nodes, (size_t)tb.n * sizeof *tb.nodes);
-	t->id = -1;
-	free(tb.nodes);
-	return t;
+	return built(&tb, template_value(prog, &tb, v, ptr, NULL, NULL));
 }
 
 /* ---- JSONata fields ---- */
@@ -614,19 +620,8 @@ static struct template *
 parse_jtemplate(struct program *prog, json_t *v, const char *ptr, const char *name)
 {
 	struct tbuild tb = { NULL, 0, 0 };
-	struct template *t;
 
-	if (!jtemplate_value(prog, &tb, v, ptr, NULL, name)) {
-		free(tb.nodes);
-		return NULL;
-	}
-	t = arena_alloc(sizeof *t);
-	t->nnode = tb.n;
-	t->nodes = arena_alloc((size_t)tb.n * sizeof *tb.nodes);
-	memcpy(t->nodes, tb.nodes, (size_t)tb.n * sizeof *tb.nodes);
-	t->id = -1;
-	free(tb.nodes);
-	return t;
+	return built(&tb, jtemplate_value(prog, &tb, v, ptr, NULL, name));
 }
 
 /* ---- Assign ---- */
@@ -1364,6 +1359,10 @@ parse_wait(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 	if (st->jsonata && json_is_string(v) &&
 	    is_expression(json_string_value(v), json_string_length(v))) {
 		st->wait.jn = parse_jtemplate(prog, v, mptr, which);
+		return;
+	}
+	if (st->jsonata && st->wait.kind == WAIT_SECONDS && json_is_string(v)) {
+		diag_error(at(mptr), "\"Seconds\" must be an integer or a JSONata expression (\"{%% ... %%}\")");
 		return;
 	}
 	switch (st->wait.kind) {

@@ -512,6 +512,10 @@ ASLP_HIDDEN void aslp_format_time(char *buf, size_t size, int64_t ns);
 ASLP_HIDDEN json_t *aslp_time_json(int64_t ns);
 /* A random 64-bit number from the execution's generator. */
 ASLP_HIDDEN uint64_t aslp_random(asl_ctx *ctx);
+/* splitmix64: the next number of the generator whose state is *state. */
+ASLP_HIDDEN uint64_t aslp_splitmix64(uint64_t *state);
+/* A version 4 UUID's text (36 characters and a NUL) from 128 random bits. */
+ASLP_HIDDEN void aslp_uuid_text(uint64_t a, uint64_t b, char out[37]);
 /* A random version 4 UUID, malloc'd; NULL on OOM. */
 ASLP_HIDDEN char *aslp_uuid(asl_ctx *ctx);
 

@@ -313,35 +313,46 @@ aslp_format_time(char *buf, size_t size, int64_t ns)
 uint64_t
 aslp_random(asl_ctx *ctx)
 {
-	/* splitmix64 */
-	uint64_t z = (ctx->rng += 0x9e3779b97f4a7c15ULL);
+	return aslp_splitmix64(&ctx->rng);
+}
+
+uint64_t
+aslp_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
-char *
-aslp_uuid(asl_ctx *ctx)
+void
+aslp_uuid_text(uint64_t a, uint64_t b, char out[37])
 {
 	static const char hex[] = "0123456789abcdef";
-	uint64_t a = aslp_random(ctx), b = aslp_random(ctx);
-	char *s = malloc(37);
 	int i, k = 0;
 
 	a = (a & ~0xf000ULL) | 0x4000ULL;		/* version 4 */
 	b = (b & ~(3ULL << 62)) | (2ULL << 62);		/* variant 10 */
-	if (!s)
-		return NULL;
 	/* 8-4-4-4-12 hex digits: a's 16, then b's 16. */
 	for (i = 0; i < 32; i++) {
 		uint64_t w = i < 16 ? a : b;
 
 		if (i == 8 || i == 12 || i == 16 || i == 20)
-			s[k++] = '-';
-		s[k++] = hex[(w >> (60 - 4 * (i % 16))) & 0xf];
+			out[k++] = '-';
+		out[k++] = hex[(w >> (60 - 4 * (i % 16))) & 0xf];
 	}
-	s[k] = '\0';
+	out[k] = '\0';
+}
+
+char *
+aslp_uuid(asl_ctx *ctx)
+{
+	uint64_t a = aslp_random(ctx), b = aslp_random(ctx);
+	char *s = malloc(37);
+
+	if (s)
+		aslp_uuid_text(a, b, s);
 	return s;
 }
 

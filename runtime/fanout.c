@@ -194,11 +194,9 @@ struct fan {
 static uint64_t
 child_seed(const struct fan *f, size_t i)
 {
-	uint64_t z = f->seed + (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL;
+	uint64_t state = f->seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return aslp_splitmix64(&state);
 }
 
 /*

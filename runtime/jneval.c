@@ -89,6 +89,11 @@ struct jn_ev {
 	unsigned long steps;
 	int64_t deadline;
 	int64_t now_ms;		/* $now and $millis: when the evaluation began */
+	struct {
+		int node;
+		struct jn_fn *fn;
+	} patterns[16];		/* the regular expressions compiled so far */
+	int npattern;
 	struct jn_fn *library[128];	/* the library's functions read so far */
 	int nlibrary;
 	struct jn_fn **boxed;	/* the functions stored in arrays or objects */
@@ -2674,15 +2679,29 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 		r = eval_transform(E, n, env);
 		break;
 	case ASL_JN_REGEX: {
-		struct jn_fn *f = fn_new(E, FN_REGEX);
+		/* Compiled once per evaluation, however often ($map over a list) it is met. */
+		struct jn_fn *f;
 		const char *why;
+		int pk;
 
-		if (!f)
+		for (pk = 0; pk < E->npattern; pk++)
+			if (E->patterns[pk].node == ni)
+				break;
+		if (pk < E->npattern) {
+			r = fnval(E->patterns[pk].fn);
 			break;
-		if (!(f->re = aslp_re_compile(n->str, strlen(n->str), n->flags2, &why)))
+		}
+		if (!(f = fn_new(E, FN_REGEX)))
+			break;
+		if (!(f->re = aslp_re_compile(n->str, strlen(n->str), n->flags2, &why))) {
 			r = fail(E, "U1005", "the regular expression cannot be used: %s", why);
-		else
-			r = fnval(f);
+			break;
+		}
+		if (E->npattern < 16) {
+			E->patterns[E->npattern].node = ni;
+			E->patterns[E->npattern++].fn = f;
+		}
+		r = fnval(f);
 		break;
 	}
 	default:
@@ -3480,14 +3499,7 @@ fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 static uint64_t
 next_random(struct jn_ev *E)
 {
-	uint64_t z;
-
-	if (E->scope->ctx)
-		return aslp_random(E->scope->ctx);
-	z = (E->rng += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return E->scope->ctx ? aslp_random(E->scope->ctx) : aslp_splitmix64(&E->rng);
 }
 
 /* A number in [0, 1) from 53 random bits. */
@@ -3503,14 +3515,10 @@ fn_random(struct jn_cx *x, struct jn_v *argv, int argc)
 	if (argc > 0 && defined(argv[0])) {
 		/* AWS's seeded form: the same seed, the same number (splitmix64 of it). */
 		double seed = num(argv[0].j);
-		uint64_t z;
+		uint64_t state;
 
-		memcpy(&z, &seed, sizeof z);	/* the seed's bits: any number will do */
-		z += 0x9e3779b97f4a7c15ULL;
-
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		return val(json_real(unit(z ^ (z >> 31))));
+		memcpy(&state, &seed, sizeof state);	/* the seed's bits: any number will do */
+		return val(json_real(unit(aslp_splitmix64(&state))));
 	}
 	return val(json_real(unit(next_random(EV))));
 }
@@ -3518,22 +3526,10 @@ fn_random(struct jn_cx *x, struct jn_v *argv, int argc)
 static struct jn_v
 fn_uuid(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	static const char hex[] = "0123456789abcdef";
-	uint64_t a = next_random(EV), b = next_random(EV);
 	char s[37];
-	int i, k = 0;
 
 	(void)argv, (void)argc;
-	a = (a & ~0xf000ULL) | 0x4000ULL;
-	b = (b & ~(3ULL << 62)) | (2ULL << 62);
-	for (i = 0; i < 32; i++) {
-		uint64_t w = i < 16 ? a : b;
-
-		if (i == 8 || i == 12 || i == 16 || i == 20)
-			s[k++] = '-';
-		s[k++] = hex[(w >> (60 - 4 * (i % 16))) & 15];
-	}
-	s[k] = '\0';
+	aslp_uuid_text(next_random(EV), next_random(EV), s);
 	return val(json_string(s));
 }
 

@@ -647,26 +647,53 @@ static bool run_on(struct matcher *m, const struct cont *k, size_t i, struct con
 ** of the groups inside first (RepeatMatcher), and they come back if it
 ** fails.
 */
+/* The captures of the groups inside n: a copy of them, and back. */
+static long *
+caps_keep(const struct matcher *m, const struct rnode *n, long *buf, size_t bufn)
+{
+	size_t len = 2 * (size_t)(n->last_group - n->first_group + 1);
+	long *saved = len <= bufn ? buf : malloc(len * sizeof *saved);
+
+	if (saved)
+		memcpy(saved, m->caps + 2 * n->first_group, len * sizeof *saved);
+	return saved;
+}
+
+static void
+caps_back(struct matcher *m, const struct rnode *n, long *saved, long *buf)
+{
+	size_t len = 2 * (size_t)(n->last_group - n->first_group + 1);
+
+	memcpy(m->caps + 2 * n->first_group, saved, len * sizeof *saved);
+	if (saved != buf)
+		free(saved);
+}
+
+/*
+** One more iteration of repeat n from i: JavaScript clears the captures
+** of the groups inside first (RepeatMatcher), and they come back if it
+** fails.
+*/
 static bool
 iterate(struct matcher *m, const struct rnode *n, size_t i, const struct cont *c)
 {
-	long saved[2 * 16];
-	int g, ng = n->last_group - n->first_group + 1;
+	long buf[32], *saved;
+	int g;
 	bool r;
 
-	if (n->first_group == 0 || ng > 16)
+	if (n->first_group == 0)
 		return match(m, n->kids[0], i, c);
-	for (g = 0; g < ng; g++) {
-		saved[2 * g] = m->caps[2 * (n->first_group + g)];
-		saved[2 * g + 1] = m->caps[2 * (n->first_group + g) + 1];
-		m->caps[2 * (n->first_group + g)] = m->caps[2 * (n->first_group + g) + 1] = -1;
+	if (!(saved = caps_keep(m, n, buf, 32))) {
+		m->too_deep = true;	/* out of memory: no match, as too complex */
+		return false;
 	}
+	for (g = n->first_group; g <= n->last_group; g++)
+		m->caps[2 * g] = m->caps[2 * g + 1] = -1;
 	r = match(m, n->kids[0], i, c);
 	if (!r)
-		for (g = 0; g < ng; g++) {
-			m->caps[2 * (n->first_group + g)] = saved[2 * g];
-			m->caps[2 * (n->first_group + g) + 1] = saved[2 * g + 1];
-		}
+		caps_back(m, n, saved, buf);
+	else if (saved != buf)
+		free(saved);
 	return r;
 }
 
@@ -950,13 +977,12 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 		break;
 	case R_LOOK: {
 		size_t end = m->end;
-		long saved[2 * 16];
-		int lg, ng = n->first_group ? n->last_group - n->first_group + 1 : 0;
+		long buf[32], *saved = NULL;
 		bool found;
 
-		for (lg = 0; lg < ng && lg < 16; lg++) {
-			saved[2 * lg] = m->caps[2 * (n->first_group + lg)];
-			saved[2 * lg + 1] = m->caps[2 * (n->first_group + lg) + 1];
+		if (n->first_group && !(saved = caps_keep(m, n, buf, 32))) {
+			m->too_deep = true;
+			break;
 		}
 		c.kind = K_LOOK;
 		c.n = n;
@@ -968,10 +994,10 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 		if (found != n->negated)
 			r = run(m, k, i);
 		/* backtracking past the lookahead: its captures go */
-		for (lg = 0; !r && lg < ng && lg < 16; lg++) {
-			m->caps[2 * (n->first_group + lg)] = saved[2 * lg];
-			m->caps[2 * (n->first_group + lg) + 1] = saved[2 * lg + 1];
-		}
+		if (saved && !r)
+			caps_back(m, n, saved, buf);
+		else if (saved && saved != buf)
+			free(saved);
 		break;
 	}
 	default:

@@ -215,6 +215,8 @@ credentials(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 		aslp_fail_state(ctx, t->jsonata ? "States.QueryEvaluationError" : "States.Runtime",
 				"The RoleArn of the field 'Credentials' must be a non-empty string, but was: %s",
 				text ? text : "");
+		if (t->jsonata)
+			aslp_jn_evaluation_failed(ctx, "Credentials/RoleArn");
 		free(text);
 		json_decref(c);
 		return ASL_FAIL;

@@ -8,8 +8,8 @@
 # Environment: ASLC_PEERS_DIR (where npm packages go, default
 # /tmp/aslc-peers), CONFORMANCE (default ../shared/conformance from the
 # repository root), ASLC (default build/aslc).
-# Exit status: 0 when aslc agrees with AWS on every recorded definition
-# (JSONata aside), 1 when not, 2 on a setup error. Needs node and npm, so
+# Exit status: 0 when aslc agrees with AWS on every recorded definition,
+# 1 when not, 2 on a setup error. Needs node and npm, so
 # it is not part of `make test`.
 set -eu
 

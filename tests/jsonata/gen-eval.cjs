@@ -117,6 +117,8 @@ const exprs = [
   "$type(/x/)", "items[$contains($string(id), /[12]/)].price", "$filter(b, function($v){$contains($string($v), /[13]/)})",
   "$split('a, b;c', /[,;]\\s*/)", "$match('line1\\nline2', /^line\\d$/m)", "$match('tab\\there', /\\t/)",
   "$replace('aaa', /a{2}/, 'b')", "$match('x', /[^a-c]/)", "$match('ab', /(a)|(b)/)",
+  "$match('bab', /(?:(?:ab)|(?:([a-c])|[ab]\s)){2}/)", "$match('aab ab x', /(?:(?=(\W))|\W??)(?:.|b)$/i)",
+  "$match('aaaa', /(a)+/)", "$match('abab', /(?:(a)|b)+/)",
   // tuple streams: focus @, index #, parent %; the transform |...|
   "Account.Order@$o.Product@$p.{'order': $o.OrderID, 'product': $p.Name}",
   "Account.Order.Product#$i.{'i': $i, 'name': Name}", "Account.Order.Product.%.OrderID",
