@@ -300,7 +300,7 @@ lower(struct lowering *lw, const struct jn_node *n)
 			const asl_jnode *s = &lw->nodes[lw->lists[d->list + i]];
 
 			simple = (i > 0 ? s->type == ASL_JN_NAME : true) && !s->nstages && !s->npred &&
-				 !s->ngroup && !(s->flags & ~0) && !s->focus && !s->index && !s->label;
+				 !s->ngroup && !s->flags && !s->focus && !s->index && !s->label;
 		}
 		if (simple)
 			d->flags |= ASL_JN_SIMPLE;
