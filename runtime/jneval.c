@@ -24,6 +24,7 @@
 #include "jsregex.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,16 +90,16 @@ struct jn_ev {
 	unsigned long steps;
 	int64_t deadline;
 	int64_t now_ms;		/* $now and $millis: when the evaluation began */
+	int npattern, nlibrary;
+	struct jn_fn **boxed;	/* the functions stored in arrays or objects */
+	int nboxed, boxcap;
+	uint64_t rng;		/* without a ctx (tests): $random's state */
+	/* Caches, valid up to npattern and nlibrary (not zeroed: see aslp_jn_eval). */
 	struct {
 		int node;
 		struct jn_fn *fn;
 	} patterns[16];		/* the regular expressions compiled so far */
-	int npattern;
 	struct jn_fn *library[128];	/* the library's functions read so far */
-	int nlibrary;
-	struct jn_fn **boxed;	/* the functions stored in arrays or objects */
-	int nboxed, boxcap;
-	uint64_t rng;		/* without a ctx (tests): $random's state */
 };
 
 /* The matches of a regex over a string, one by one, as the reference's closure gives them. */
@@ -152,6 +153,22 @@ aslp_jn_ref(struct jn_v v)
 	return v;
 }
 
+/* Double the stack of aslp_jn_unref, off its local array at first. */
+static bool
+grow(json_t ***stack, json_t **local, size_t *cap)
+{
+	json_t **ns = malloc(2 * *cap * sizeof *ns);
+
+	if (!ns)
+		return false;
+	memcpy(ns, *stack, *cap * sizeof *ns);
+	if (*stack != local)
+		free(*stack);
+	*stack = ns;
+	*cap *= 2;
+	return true;
+}
+
 /*
 ** Release v. A value an expression built may nest deeper than jansson's
 ** recursive free can go ($reduce wrapping an object 100,000 times), so a
@@ -161,17 +178,13 @@ aslp_jn_ref(struct jn_v v)
 void
 aslp_jn_unref(struct jn_v v)
 {
-	json_t **stack, *x, *m;
+	json_t *local[64], **stack = local, *x, *m;
 	size_t n = 0, cap = 64, i;
 	const char *k;
 
 	if (!v.j)
 		return;
 	if (v.j->refcount != 1 || (!json_is_array(v.j) && !json_is_object(v.j))) {
-		json_decref(v.j);
-		return;
-	}
-	if (!(stack = malloc(cap * sizeof *stack))) {
 		json_decref(v.j);
 		return;
 	}
@@ -193,32 +206,21 @@ push:
 		/* Hold the children that would go with x, free x, then them. */
 		json_object_foreach(x, k, m)
 			if ((json_is_array(m) || json_is_object(m)) && m->refcount == 1) {
-				if (n == cap) {
-					json_t **ns = realloc(stack, 2 * cap * sizeof *ns);
-
-					if (!ns)
-						break;
-					stack = ns;
-					cap *= 2;
-				}
+				if (n == cap && !grow(&stack, local, &cap))
+					break;
 				stack[n++] = json_incref(m);
 			}
 		for (i = 0; i < json_array_size(x); i++)
 			if ((m = json_array_get(x, i)) && (json_is_array(m) || json_is_object(m)) &&
 			    m->refcount == 1) {
-				if (n == cap) {
-					json_t **ns = realloc(stack, 2 * cap * sizeof *ns);
-
-					if (!ns)
-						break;
-					stack = ns;
-					cap *= 2;
-				}
+				if (n == cap && !grow(&stack, local, &cap))
+					break;
 				stack[n++] = json_incref(m);
 			}
 		json_decref(x);
 	}
-	free(stack);
+	if (stack != local)
+		free(stack);
 }
 
 #define ref aslp_jn_ref
@@ -3734,8 +3736,10 @@ aslp_jn_eval(const asl_jexpr *x, json_t *const *kvals, const struct jn_scope *sc
 	struct jn_frame *top;
 	struct jn_v r;
 
-	memset(err, 0, sizeof *err);
-	memset(&E, 0, sizeof E);
+	err->code = NULL;	/* the message is written only with a code */
+	err->message[0] = '\0';
+	err->function = false;
+	memset(&E, 0, offsetof(struct jn_ev, patterns));	/* the caches start empty */
 	E.x = x;
 	E.kvals = kvals;
 	E.scope = scope;
