@@ -611,7 +611,7 @@ aslp_re_groups(const struct aslp_re *re)
 
 enum { K_CAT, K_REP, K_GROUP, K_LOOK };
 
-struct cont {
+struct cont {		/* built as (struct cont){ kind, n, idx, start, next } */
 	int kind;
 	const struct rnode *n;
 	int idx;		/* K_CAT: the next kid; K_REP: iterations done */
@@ -750,11 +750,7 @@ run_on(struct matcher *m, const struct cont *k, size_t i, struct cont *cp)
 		/* An iteration past the minimum that matched nothing ends the loop. */
 		if (done > n->min && i == k->start)
 			return false;
-		c.kind = K_REP;
-		c.n = n;
-		c.idx = done + 1;
-		c.start = i;
-		c.next = k->next;
+		c = (struct cont){ K_REP, n, done + 1, i, k->next };
 		if (done < n->min)
 			return iterate(m, n, i, &c);
 		if (n->lazy)
@@ -900,11 +896,7 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 			r = run(m, k, i);
 		break;
 	case R_CAT:
-		c.kind = K_CAT;
-		c.n = n;
-		c.idx = 0;
-		c.start = i;
-		c.next = k;
+		c = (struct cont){ K_CAT, n, 0, i, k };
 		r = run(m, &c, i);
 		break;
 	case R_ALT:
@@ -916,11 +908,7 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 			r = match(m, n->kids[0], i, k);
 			break;
 		}
-		c.kind = K_GROUP;
-		c.n = n;
-		c.idx = 0;
-		c.start = i;
-		c.next = k;
+		c = (struct cont){ K_GROUP, n, 0, i, k };
 		r = match(m, n->kids[0], i, &c);
 		break;
 	case R_REPEAT:
@@ -957,11 +945,7 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 				free(at);
 			break;
 		}
-		c.kind = K_REP;
-		c.n = n;
-		c.idx = 0;
-		c.start = (size_t)-1;
-		c.next = k;
+		c = (struct cont){ K_REP, n, 0, (size_t)-1, k };
 		r = run(m, &c, i);
 		break;
 	case R_BACKREF:
@@ -984,11 +968,7 @@ match(struct matcher *m, const struct rnode *n, size_t i, const struct cont *k)
 			m->too_deep = true;
 			break;
 		}
-		c.kind = K_LOOK;
-		c.n = n;
-		c.idx = 0;
-		c.start = i;
-		c.next = NULL;
+		c = (struct cont){ K_LOOK, n, 0, i, NULL };
 		found = match(m, n->kids[0], i, &c);
 		m->end = end;
 		if (found != n->negated)

@@ -88,14 +88,7 @@ const hand = [
   ['spread', [[{}]]], ['spread', [[1, { a: 2 }]]], ['spread', [{}]],
 ];
 
-let seed = 7;
-const rand = () => {
-  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (a) => a[Math.floor(rand() * a.length)];
+const { rand, pick } = require('./seeded.cjs')(7);
 const pool = [
   U, null, true, false, 0, 1, -1, 2.5, -7.25, 1e21, 0.1, 1 / 3, 100, 3, -2,
   '', 'a', 'hello world', 'Héllo', '  spaced  out ', '42', '-1.5e3', '0x10', 'x,y,z', '😀b',

@@ -62,15 +62,7 @@ const hand = [
   '"\\ud83d" & x', 'a\u0000b', '"a\u0000b"', '"x" & ("y"', '\u00a0', 'a\u000bb', 'a\fb',
 ];
 
-// A seeded generator (mulberry32), so the corpus is the same each run.
-let seed = 20261121;
-const rand = () => {
-  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (a) => a[Math.floor(rand() * a.length)];
+const { rand, pick } = require('./seeded.cjs')(20261121);
 const names = ['a', 'b', 'price', 'items', 'Order', 'x1', '`sp ace`', '"quoted"', 'and', 'in'];
 const vars = ['$', '$$', '$x', '$states', '$v', '$acc'];
 const funcs = ['$sum', '$count', '$string', '$map', '$filter', '$reduce', '$f', '$substring', '$keys'];
