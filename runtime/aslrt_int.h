@@ -386,6 +386,8 @@ ASLP_HIDDEN int aslp_depth(const json_t *v, int max_depth);
 ASLP_HIDDEN void aslp_js_number(double d, char *buf);
 /* JSON equality, numbers by value (1 == 1.0). */
 ASLP_HIDDEN bool aslp_json_equal(const json_t *a, const json_t *b);
+/* A shallow copy, or NULL: never one short of a member (see value.c). */
+ASLP_HIDDEN json_t *aslp_json_copy(json_t *v);
 /* A number as a double; v must be a number. */
 ASLP_HIDDEN double aslp_number(const json_t *v);
 /*

@@ -449,7 +449,7 @@ aslp_context(asl_ctx *ctx)
 		/* Execution and StateMachine are shared, never modified. */
 		json_t *ec = aslp_exec_context(ctx->exec);
 
-		ctx->context = ec ? json_copy(ec) : NULL;
+		ctx->context = ec ? aslp_json_copy(ec) : NULL;
 		if (!ctx->context || (ctx->map_value &&
 				      (!aslp_map_item(ctx) ||
 				       json_object_set_new(ctx->context, "Map",
@@ -872,7 +872,7 @@ result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
 			result_path_failure(ctx, p, s + 1, child);
 			goto fail;
 		} else if (!aslp_sole(child)) {
-			child = json_copy(child);	/* shared: copy on write */
+			child = aslp_json_copy(child);	/* shared: copy on write */
 		} else {
 			cur = child;
 			continue;

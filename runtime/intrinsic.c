@@ -545,7 +545,7 @@ call(asl_ctx *ctx, const asl_intrinsic *f, json_t **a, int n)
 			return format(ctx, f, a, n, f->args[0].raw, strlen(f->args[0].raw));
 		return format(ctx, f, a, n, json_string_value(a[0]), json_string_length(a[0]));
 	case ASL_FN_STRING_TO_JSON: {
-		json_error_t err;
+		json_error_t err = { 0 };	/* jansson may fail before it writes here */
 		const char *s;
 		char *why;
 		size_t end;
@@ -571,6 +571,8 @@ call(asl_ctx *ctx, const asl_intrinsic *f, json_t **a, int n)
 		out = json_loadb(s, end, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
 		if (out)
 			return out;
+		if (json_error_code(&err) == json_error_out_of_memory)
+			return oom(ctx);
 		/* JSON that Jackson reads and jansson cannot: huge numbers. */
 		aslp_fail_state(ctx, "States.Runtime",
 				"There was an error while evaluating the intrinsic function: %s. Cannot convert String to Json in States.StringToJson, caused by: %s (aslc reads integers of up to 64 bits and reals that fit a double)",
@@ -698,7 +700,7 @@ call(asl_ctx *ctx, const asl_intrinsic *f, json_t **a, int n)
 		/* Only the shallow merge: with true (deep) the service fails. */
 		if (n != 3 || !json_is_object(a[0]) || !json_is_object(a[1]) || json_is_true(a[2]))
 			return invalid(ctx, f, NULL);
-		out = json_copy(a[0]);
+		out = aslp_json_copy(a[0]);
 		if (!out || json_object_update(out, a[1]))
 			return json_decref(out), oom(ctx);
 		return out;

@@ -293,6 +293,13 @@ oom(struct jn_ev *E)
 	return fail(E, "U1000", "out of memory");
 }
 
+/* j, just made: the value, or nothing if it could not be. */
+static struct jn_v
+made(struct jn_ev *E, json_t *j)
+{
+	return j ? val(j) : oom(E);
+}
+
 /* ---- sequences ---- */
 
 /* A growing list of values, each owned. */
@@ -442,6 +449,24 @@ append_to(struct jn_ev *E, json_t *a, struct jn_v item)
 	return true;
 }
 
+/* v (consumed) as an array: itself, or a new array of it. */
+static struct jn_v
+as_array(struct jn_ev *E, struct jn_v v)
+{
+	struct jn_v one;
+
+	if (is_array(v))
+		return v;
+	if (!(one = made(E, json_array())).j) {
+		unref(v);
+		return und();
+	}
+	if (!append_to(E, one.j, v)) {
+		unref(one);
+		return und();
+	}
+	return one;
+}
 
 /* fn.append(a, b): consumes both. */
 static struct jn_v
@@ -663,8 +688,8 @@ static struct jn_v evaluate(struct jn_ev *E, int node, struct jn_v input, struct
 static struct jn_v apply(struct jn_ev *E, struct jn_v proc, struct jn_v *args, int nargs,
 			 struct jn_v input, struct jn_frame *env);
 static struct jn_v filter(struct jn_ev *E, int pred, struct jn_v input, struct jn_frame *env);
-static struct jn_v group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs,
-			 struct jn_v input, struct jn_frame *env);
+static struct jn_v group(struct jn_ev *E, int pairs, int npairs, struct jn_v input,
+			 struct jn_frame *env);
 static struct jn_v sort_by(struct jn_ev *E, const asl_jnode *n, struct jn_v input,
 			   struct jn_frame *env);
 static json_t *reduce_tuples(struct jn_ev *E, struct jn_v data);
@@ -683,6 +708,18 @@ items(struct jn_ev *E, struct jn_v v, struct vec *out)
 			return false;
 		}
 	return true;
+}
+
+/* What a step or predicate works on: an array's items (when spread), else the value alone. */
+static bool
+inputs(struct jn_ev *E, struct jn_v v, bool spread, struct vec *out)
+{
+	if (spread && is_array(v))
+		return items(E, v, out);
+	if (vpush(out, ref(v)))
+		return true;
+	oom(E);
+	return false;
 }
 
 /* evaluateStep: step over every item of in. */
@@ -798,7 +835,7 @@ tuple_frame(struct jn_ev *E, struct jn_frame *env, json_t *t)
 static json_t *
 tuple_copy(struct jn_ev *E, json_t *t)
 {
-	json_t *c = json_copy(t);
+	json_t *c = aslp_json_copy(t);
 
 	if (!c)
 		oom(E);
@@ -819,6 +856,19 @@ tuple_set(struct jn_ev *E, json_t *t, const char *name, struct jn_v v)
 		return false;
 	}
 	return true;
+}
+
+/* A new, empty tuple at the end of the stream; NULL when out of memory. */
+static json_t *
+new_tuple(struct jn_ev *E, json_t *stream)
+{
+	json_t *t = json_object();
+
+	if (!t || json_array_append_new(stream, t)) {
+		oom(E);
+		return NULL;
+	}
+	return t;
 }
 
 static struct jn_v
@@ -846,7 +896,7 @@ stages(struct jn_ev *E, const asl_jnode *st, struct jn_v r, struct jn_frame *env
 				json_t *t = tuple_copy(E, json_array_get(r.j, i));
 
 				if (!t || json_array_set_new(r.j, i, t) ||
-				    !tuple_set(E, t, stage->str, val(json_integer((json_int_t)i))))
+				    !tuple_set(E, t, stage->str, made(E, json_integer((json_int_t)i))))
 					break;
 			}
 		} else {
@@ -882,11 +932,10 @@ eval_tuple_step(struct jn_ev *E, int si, struct vec *in, struct jn_v tuples,
 			result = new_tuples(E);
 			for (e = 0; result.j && !failed(E) && is_array(sorted) &&
 			     e < json_array_size(sorted.j); e++) {
-				json_t *t = json_object();
+				json_t *t = new_tuple(E, result.j);
 
-				if (!t || json_array_append_new(result.j, t) ||
-				    !tuple_set(E, t, "@", ref(val(json_array_get(sorted.j, e)))) ||
-				    (st->index && !tuple_set(E, t, st->index, val(json_integer((json_int_t)e)))))
+				if (!t || !tuple_set(E, t, "@", ref(val(json_array_get(sorted.j, e)))) ||
+				    (st->index && !tuple_set(E, t, st->index, made(E, json_integer((json_int_t)e)))))
 					break;
 			}
 			unref(sorted);
@@ -905,13 +954,13 @@ eval_tuple_step(struct jn_ev *E, int si, struct vec *in, struct jn_v tuples,
 	} else {
 		bindings = new_tuples(E);
 		for (e = 0; bindings.j && e < in->n; e++) {
-			json_t *t = json_object();
+			json_t *t = new_tuple(E, bindings.j);
 			struct jn_v item = in->v[e];
 
 			/* The input's wrapper cannot be kept in a tuple: its one item is. */
 			if (item.outer && json_array_size(item.j) > 0)
 				item = val(json_array_get(item.j, 0));
-			if (!t || json_array_append_new(bindings.j, t) || !tuple_set(E, t, "@", ref(item)))
+			if (!t || !tuple_set(E, t, "@", ref(item)))
 				break;
 		}
 	}
@@ -930,15 +979,9 @@ eval_tuple_step(struct jn_ev *E, int si, struct vec *in, struct jn_v tuples,
 			unref(res);
 			continue;
 		}
-		if (!is_array(res)) {
-			struct jn_v one = val(json_array());
-
-			if (!one.j || !append_to(E, one.j, res)) {
-				unref(at);
-				unref(one);
-				break;
-			}
-			res = one;
+		if (!(res = as_array(E, res)).j) {
+			unref(at);
+			break;
 		}
 		for (b = 0; b < json_array_size(res.j); b++) {
 			json_t *t = tuple_copy(E, tb);
@@ -953,7 +996,7 @@ eval_tuple_step(struct jn_ev *E, int si, struct vec *in, struct jn_v tuples,
 				else
 					ok = tuple_set(E, t, "@", ref(val(json_array_get(res.j, b))));
 				if (ok && st->index)
-					ok = tuple_set(E, t, st->index, val(json_integer((json_int_t)b)));
+					ok = tuple_set(E, t, st->index, made(E, json_integer((json_int_t)b)));
 				if (ok && st->label)
 					ok = tuple_set(E, t, st->label, ref(at));
 			}
@@ -983,13 +1026,8 @@ eval_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fram
 	bool tuple_stream = false;
 	int k;
 
-	if (is_array(input) && NODE(LIST(n, 0))->type != ASL_JN_VARIABLE) {
-		if (!items(E, input, &in))
-			goto fail;
-	} else if (!vpush(&in, ref(input))) {
-		oom(E);
+	if (!inputs(E, input, NODE(LIST(n, 0))->type != ASL_JN_VARIABLE, &in))
 		goto fail;
-	}
 	for (k = 0; k < n->nlist; k++) {
 		int si = LIST(n, k);
 
@@ -1033,7 +1071,7 @@ eval_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fram
 	if (tuple_stream && (n->flags & ASL_JN_HAS_GROUP)) {
 		/* The group sees the tuples, and their bindings. */
 		unref(r);
-		r = group(E, n, n->group, n->ngroup, tuples, env);
+		r = group(E, n->group, n->ngroup, tuples, env);
 		unref(tuples);
 		return r;
 	}
@@ -1069,7 +1107,7 @@ eval_path(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fram
 		r.keep = true;
 	}
 	if (n->flags & ASL_JN_HAS_GROUP) {
-		struct jn_v g = group(E, n, n->group, n->ngroup, r, env);
+		struct jn_v g = group(E, n->group, n->ngroup, r, env);
 
 		unref(r);
 		r = g;
@@ -1126,10 +1164,9 @@ arith(struct jn_ev *E, const char *op, struct jn_v l, struct jn_v r)
 	}
 	if (!isfinite(x)) {
 		/* The result is checked where it is used: keep it for the error. */
-		return fail(E, "D1001", "Number out of range: %s",
-			    isnan(x) ? "null" : "null");
+		return fail(E, "D1001", "Number out of range: null");
 	}
-	return val(aslp_jn_number(x));
+	return made(E, aslp_jn_number(x));
 }
 
 static int
@@ -1326,7 +1363,7 @@ eval_unary(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fra
 		if (!defined(r) || failed(E))
 			return r;
 		if (numeric(E, r)) {
-			v = val(aslp_jn_number(-num(r.j)));
+			v = made(E, aslp_jn_number(-num(r.j)));
 			unref(r);
 			return v;
 		}
@@ -1369,14 +1406,13 @@ eval_unary(struct jn_ev *E, const asl_jnode *n, struct jn_v input, struct jn_fra
 			r.cons = true;
 		return r;
 	default:	/* { */
-		return group(E, n, n->list, n->nlist, input, env);
+		return group(E, n->list, n->nlist, input, env);
 	}
 }
 
 /* evaluateGroupExpression: the pairs key, value, key, value... at lists[pairs]. */
 static struct jn_v
-group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs, struct jn_v input,
-      struct jn_frame *env)
+group(struct jn_ev *E, int pairs, int npairs, struct jn_v input, struct jn_frame *env)
 {
 	struct grp {
 		json_t *key;
@@ -1388,14 +1424,8 @@ group(struct jn_ev *E, const asl_jnode *n, int pairs, int npairs, struct jn_v in
 	struct jn_v result = und();
 	int p;
 
-	(void)n;
-	if (is_array(input)) {
-		if (!items(E, input, &in))
-			goto out;
-	} else if (!vpush(&in, ref(input))) {
-		oom(E);
+	if (!inputs(E, input, true, &in))
 		goto out;
-	}
 	if (in.n == 0 && !vpush(&in, und())) {
 		oom(E);
 		goto out;
@@ -1567,13 +1597,8 @@ filter(struct jn_ev *E, int pi, struct jn_v input, struct jn_frame *env)
 	if (!results.j)
 		return und();
 	results.tuple = input.tuple;
-	if (is_array(input)) {
-		if (!items(E, input, &in))
-			goto fail;
-	} else if (!vpush(&in, ref(input))) {
-		oom(E);
+	if (!inputs(E, input, true, &in))
 		goto fail;
-	}
 	if (pred->type == ASL_JN_NUMBER) {
 		double d = floor(num(E->kvals[pred->konst]));
 		struct jn_v item;
@@ -1686,15 +1711,8 @@ transform(struct jn_ev *E, struct jn_fn *f, struct jn_v obj)
 	matches = evaluate(E, n->lhs, result, f->env);
 	if (failed(E))
 		goto fail;
-	if (defined(matches) && !is_array(matches)) {
-		struct jn_v one = val(json_array());
-
-		if (!one.j || !append_to(E, one.j, matches)) {
-			unref(one);
-			goto fail;
-		}
-		matches = one;
-	}
+	if (defined(matches) && !(matches = as_array(E, matches)).j)
+		goto fail;
 	for (i = 0; is_array(matches) && i < json_array_size(matches.j); i++) {
 		json_t *match = json_array_get(matches.j, i);
 		struct jn_v update;
@@ -1936,7 +1954,10 @@ apply_body(struct jn_ev *E, struct jn_fn *f, struct jn_v *args, int nargs, struc
 				next->f = re;
 				next->string = json_incref(str);
 				next->from = (size_t)it.caps[1];
-				json_object_set_new(r.j, "next", b);
+				if (json_object_set_new(r.j, "next", b)) {
+					unref(r);
+					r = oom(E);
+				}
 			}
 		}
 		free(it.caps);
@@ -1953,6 +1974,10 @@ apply_body(struct jn_ev *E, struct jn_fn *f, struct jn_v *args, int nargs, struc
 		unref(mid);
 		break;
 	}
+	}
+	if (failed(E)) {	/* a failed call has no result, whatever made it */
+		unref(r);
+		r = und();
 	}
 	for (k = 0; k < n; k++)
 		unref(validated[k]);
@@ -2270,25 +2295,26 @@ eval_wildcard(struct jn_ev *E, struct jn_v input)
 	return r;
 }
 
+/* v and all it holds into out: false when out of memory, or *deep too deep. */
 static bool
-descend(json_t *v, json_t *out, int depth)
+descend(json_t *v, json_t *out, int depth, bool *deep)
 {
 	const char **keys;
 	size_t n, i;
 	bool ok = true;
 
 	if (depth > 10000)
-		return false;
+		return !(*deep = true);
 	if (!json_is_array(v) && json_array_append(out, v))
 		return false;
 	if (json_is_array(v)) {
 		for (i = 0; ok && i < json_array_size(v); i++)
-			ok = descend(json_array_get(v, i), out, depth + 1);
+			ok = descend(json_array_get(v, i), out, depth + 1, deep);
 	} else if (json_is_object(v)) {
 		if (!(keys = aslp_jn_keys(v, &n)))
 			return false;
 		for (i = 0; ok && i < n; i++)
-			ok = descend(json_object_get(v, keys[i]), out, depth + 1);
+			ok = descend(json_object_get(v, keys[i]), out, depth + 1, deep);
 		free(keys);
 	}
 	return ok;
@@ -2298,15 +2324,17 @@ static struct jn_v
 eval_descendants(struct jn_ev *E, struct jn_v input)
 {
 	struct jn_v r;
+	bool deep = false;
 
 	if (!input.j)
 		return und();
-	r = new_seq(E);
-	if (r.j && !descend(input.j, r.j, 0)) {
+	if (!(r = new_seq(E)).j)
+		return und();
+	if (!descend(input.j, r.j, 0, &deep)) {
 		unref(r);
-		return fail(E, "U1016", "aslc cannot walk a value nested this deep");
+		return deep ? fail(E, "U1016", "aslc cannot walk a value nested this deep") : oom(E);
 	}
-	if (r.j && json_array_size(r.j) == 1) {
+	if (json_array_size(r.j) == 1) {
 		struct jn_v one = ref(val(json_array_get(r.j, 0)));
 
 		unref(r);
@@ -2717,7 +2745,7 @@ evaluate(struct jn_ev *E, int ni, struct jn_v input, struct jn_frame *env)
 		r = f;
 	}
 	if (n->type != ASL_JN_PATH && (n->flags & ASL_JN_HAS_GROUP) && !failed(E)) {
-		struct jn_v g = group(E, n, n->group, n->ngroup, r, env);
+		struct jn_v g = group(E, n->group, n->ngroup, r, env);
 
 		unref(r);
 		r = g;
@@ -2758,6 +2786,17 @@ call1(struct jn_cx *x, struct jn_v f, struct jn_v a, struct jn_v b, struct jn_v 
 	return apply(EV, f, args, n >= 3 ? 3 : n >= 2 ? 2 : 1, und(), NULL);
 }
 
+/* f(a[i], i, a), as $map, $filter and $single call it. */
+static struct jn_v
+call_at(struct jn_cx *x, struct jn_v f, struct jn_v a, size_t i)
+{
+	struct jn_v idx = made(EV, json_integer((json_int_t)i));
+	struct jn_v r = call1(x, f, val(json_array_get(a.j, i)), idx, a);
+
+	unref(idx);
+	return r;
+}
+
 static struct jn_v
 hof_map(struct jn_cx *x, struct jn_v *argv, int argc)
 {
@@ -2768,10 +2807,8 @@ hof_map(struct jn_cx *x, struct jn_v *argv, int argc)
 		return und();
 	r = new_seq(EV);
 	for (i = 0; r.j && i < json_array_size(argv[0].j); i++) {
-		struct jn_v idx = val(json_integer((json_int_t)i));
-		struct jn_v res = call1(x, argv[1], val(json_array_get(argv[0].j, i)), idx, argv[0]);
+		struct jn_v res = call_at(x, argv[1], argv[0], i);
 
-		unref(idx);
 		if (failed(EV) || !append_to(EV, r.j, res)) {
 			unref(r);
 			return und();
@@ -2791,11 +2828,9 @@ hof_filter(struct jn_cx *x, struct jn_v *argv, int argc)
 	r = new_seq(EV);
 	for (i = 0; r.j && i < json_array_size(argv[0].j); i++) {
 		json_t *e = json_array_get(argv[0].j, i);
-		struct jn_v idx = val(json_integer((json_int_t)i));
-		struct jn_v res = call1(x, argv[1], val(e), idx, argv[0]);
+		struct jn_v res = call_at(x, argv[1], argv[0], i);
 		bool t = aslp_jn_truthy(res);
 
-		unref(idx);
 		unref(res);
 		if (failed(EV) || (t && json_array_append(r.j, e))) {
 			unref(r);
@@ -2818,11 +2853,9 @@ hof_single(struct jn_cx *x, struct jn_v *argv, int argc)
 		bool t = true;
 
 		if (argc > 1 && defined(argv[1])) {
-			struct jn_v idx = val(json_integer((json_int_t)i));
-			struct jn_v res = call1(x, argv[1], val(e), idx, argv[0]);
+			struct jn_v res = call_at(x, argv[1], argv[0], i);
 
 			t = aslp_jn_truthy(res);
-			unref(idx);
 			unref(res);
 			if (failed(EV)) {
 				unref(r);
@@ -2863,7 +2896,7 @@ hof_reduce(struct jn_cx *x, struct jn_v *argv, int argc)
 	}
 	for (; i < n; i++) {
 		struct jn_v args[4], res;
-		struct jn_v idx = val(json_integer((json_int_t)i));
+		struct jn_v idx = made(EV, json_integer((json_int_t)i));
 
 		args[0] = acc;
 		args[1] = val(json_array_get(argv[0].j, i));
@@ -2897,7 +2930,7 @@ hof_each(struct jn_cx *x, struct jn_v *argv, int argc)
 		return oom(EV);
 	}
 	for (i = 0; i < n; i++) {
-		struct jn_v k = val(json_string(keys[i]));
+		struct jn_v k = made(EV, json_string(keys[i]));
 		struct jn_v res = call1(x, argv[1], val(json_object_get(argv[0].j, keys[i])), k, argv[0]);
 
 		unref(k);
@@ -2934,7 +2967,7 @@ hof_sift(struct jn_cx *x, struct jn_v *argv, int argc)
 	}
 	for (i = 0; i < n; i++) {
 		json_t *e = json_object_get(argv[0].j, keys[i]);
-		struct jn_v k = val(json_string(keys[i]));
+		struct jn_v k = made(EV, json_string(keys[i]));
 		struct jn_v res = call1(x, argv[1], val(e), k, argv[0]);
 		bool t = aslp_jn_truthy(res);
 
@@ -2945,8 +2978,11 @@ hof_sift(struct jn_cx *x, struct jn_v *argv, int argc)
 			r = und();
 			break;
 		}
-		if (t)
-			json_object_set(r.j, keys[i], e);
+		if (t && json_object_set(r.j, keys[i], e)) {
+			unref(r);
+			r = oom(EV);
+			break;
+		}
 	}
 	free(keys);
 	if (r.j && json_object_size(r.j) == 0) {
@@ -3114,8 +3150,11 @@ rx_object(struct rx *x, bool index)
 	o = json_pack("{s:s%,s:I,s:o}", "match", x->s + x->caps[0], (size_t)(x->caps[1] - x->caps[0]),
 		      index ? "index" : "start", (json_int_t)utf16_units(x->s, (size_t)x->caps[0]),
 		      "groups", groups);
-	if (o && !index)
-		json_object_set_new(o, "end", json_integer((json_int_t)utf16_units(x->s, (size_t)x->caps[1])));
+	if (o && !index &&
+	    json_object_set_new(o, "end", json_integer((json_int_t)utf16_units(x->s, (size_t)x->caps[1])))) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (!o)
 		oom(x->E);
 	return o;
@@ -3216,13 +3255,16 @@ fn_split_re(struct jn_cx *x, struct jn_v *argv, int argc)
 		return r.j ? und() : oom(EV);
 	}
 	while ((limit < 0 || count < limit) && (m = rx_next(&it)) > 0) {
-		if (json_array_append_new(r.j, json_stringn(it.s + start, (size_t)it.caps[0] - start)))
+		if (json_array_append_new(r.j, json_stringn(it.s + start, (size_t)it.caps[0] - start))) {
+			oom(EV);
 			break;
+		}
 		start = (size_t)it.caps[1];
 		count++;
 	}
-	if (!failed(EV) && (limit < 0 || count < limit))
-		json_array_append_new(r.j, json_stringn(it.s + start, it.len - start));
+	if (!failed(EV) && (limit < 0 || count < limit) &&
+	    json_array_append_new(r.j, json_stringn(it.s + start, it.len - start)))
+		oom(EV);
 	free(it.caps);
 	if (failed(EV)) {
 		unref(r);
@@ -3428,7 +3470,7 @@ static struct jn_v
 fn_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	(void)argv, (void)argc;
-	return val(json_integer(now_ms(EV)));
+	return made(EV, json_integer(now_ms(EV)));
 }
 
 /* formatDateTime of ms, with the picture and time zone of argv[pic], argv[pic + 1]. */
@@ -3479,7 +3521,7 @@ fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 		if (undef)
 			return und();
 		/* NaN, which JSON writes null */
-		return val(isnan(ms) ? json_null() : aslp_jn_number(ms));
+		return made(EV, isnan(ms) ? json_null() : aslp_jn_number(ms));
 	}
 	if (!(re = aslp_re_compile(iso8601, strlen(iso8601), "", &why)))
 		return oom(EV);
@@ -3493,7 +3535,7 @@ fn_to_millis(struct jn_cx *x, struct jn_v *argv, int argc)
 	}
 	if (!parse_iso(json_string_value(argv[0].j), &ms))
 		return val(json_null());	/* Date.parse's NaN, which JSON writes null */
-	return val(aslp_jn_number(ms));
+	return made(EV, aslp_jn_number(ms));
 }
 
 /* ---- randomness ---- */
@@ -3520,9 +3562,9 @@ fn_random(struct jn_cx *x, struct jn_v *argv, int argc)
 		uint64_t state;
 
 		memcpy(&state, &seed, sizeof state);	/* the seed's bits: any number will do */
-		return val(json_real(unit(aslp_splitmix64(&state))));
+		return made(EV, json_real(unit(aslp_splitmix64(&state))));
 	}
-	return val(json_real(unit(next_random(EV))));
+	return made(EV, json_real(unit(next_random(EV))));
 }
 
 static struct jn_v
@@ -3532,7 +3574,7 @@ fn_uuid(struct jn_cx *x, struct jn_v *argv, int argc)
 
 	(void)argv, (void)argc;
 	aslp_uuid_text(next_random(EV), next_random(EV), s);
-	return val(json_string(s));
+	return made(EV, json_string(s));
 }
 
 static struct jn_v
@@ -3587,7 +3629,7 @@ fn_hash(struct jn_cx *x, struct jn_v *argv, int argc)
 	if (!aslp_hash(argc > 1 && defined(argv[1]) ? json_string_value(argv[1].j) : "SHA-256",
 		       json_string_value(argv[0].j), json_string_length(argv[0].j), out))
 		return fail(EV, "U1010", "The algorithm of $hash must be one of MD5, SHA-1, SHA-256, SHA-384 and SHA-512");
-	return val(json_string(out));
+	return made(EV, json_string(out));
 }
 
 static struct jn_v
@@ -3600,9 +3642,8 @@ fn_parse_integer(struct jn_cx *x, struct jn_v *argv, int argc)
 	if (!aslp_jn_parse_integer(json_string_value(argv[0].j), json_string_length(argv[0].j),
 				   json_string_value(argv[1].j), json_string_length(argv[1].j), &v, EV->err))
 		return und();
-	return val(isnan(v) ? json_null() : aslp_jn_number(v));	/* NaN: null in JSON */
+	return made(EV, isnan(v) ? json_null() : aslp_jn_number(v));	/* NaN: null in JSON */
 }
-
 
 /* ---- the functions AWS adds ---- */
 
@@ -3619,8 +3660,9 @@ fn_partition(struct jn_cx *x, struct jn_v *argv, int argc)
 		return fail(EV, "D3050", "The size of a partition must be a positive integer");
 	n = json_array_size(argv[0].j);
 	size = num(argv[1].j) >= (double)n ? (n ? n : 1) : (size_t)floor(num(argv[1].j));
-	r = val(json_array());
-	for (i = 0; r.j && i < n; i++) {
+	if (!(r = made(EV, json_array())).j)
+		return und();
+	for (i = 0; i < n; i++) {
 		if (i % size == 0) {
 			chunk = json_array();
 			if (!chunk || json_array_append_new(r.j, chunk)) {
@@ -3633,7 +3675,7 @@ fn_partition(struct jn_cx *x, struct jn_v *argv, int argc)
 			return oom(EV);
 		}
 	}
-	return r.j ? r : oom(EV);
+	return r;
 }
 
 static struct jn_v
@@ -3670,13 +3712,16 @@ fn_range(struct jn_cx *x, struct jn_v *argv, int argc)
 static struct jn_v
 fn_parse(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	json_error_t je;
+	json_error_t je = { 0 };	/* jansson may fail before it writes here */
 	json_t *v;
 
 	if (argc < 1 || !defined(argv[0]))
 		return und();
 	v = json_loadb(json_string_value(argv[0].j), json_string_length(argv[0].j),
 		       JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	/* jansson says little of a failed allocation: a code, or no text. */
+	if (!v && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]))
+		return oom(EV);
 	if (!v)
 		return fail(EV, "D3140", "The argument of $parse is not JSON: %s", je.text);
 	return val(v);

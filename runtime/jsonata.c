@@ -59,16 +59,6 @@ value(json_t *j)
 	return v;
 }
 
-static struct jn_v
-sequence(json_t *j)
-{
-	struct jn_v v = { 0 };
-
-	v.j = j;
-	v.seq = true;
-	return v;
-}
-
 /* v itself, as the result: a new reference. */
 static struct jn_v
 keep(struct jn_v v)
@@ -87,6 +77,59 @@ fail(struct jn_cx *x, const char *code, const char *fmt, ...)
 	vsnprintf(x->err->message, sizeof x->err->message, fmt, ap);
 	va_end(ap);
 	return undefined();
+}
+
+/* An allocation failed: the call fails, unless it has already. */
+static struct jn_v
+oom(struct jn_cx *x)
+{
+	return x->err->code ? undefined() : fail(x, "U1000", "out of memory");
+}
+
+/* j, just made: the result, or nothing if it could not be. */
+static struct jn_v
+made(struct jn_cx *x, json_t *j)
+{
+	return j ? value(j) : oom(x);
+}
+
+/* The text b holds from byte from, as the result; b's memory is freed. */
+static struct jn_v
+buf_text(struct jn_cx *x, struct aslp_buf *b, size_t from)
+{
+	json_t *r = b->oom ? NULL : json_stringn_nocheck(b->s ? b->s + from : "", b->len - from);
+
+	free(b->s);
+	return made(x, r);
+}
+
+/* a's next item, v: put takes a new reference, put_new v's own. */
+static void
+put(struct jn_cx *x, json_t *a, json_t *v)
+{
+	if (json_array_append(a, v))
+		oom(x);
+}
+
+static void
+put_new(struct jn_cx *x, json_t *a, json_t *v)
+{
+	if (json_array_append_new(a, v))
+		oom(x);
+}
+
+/* r, which put and put_new filled: the result, or nothing if they failed. */
+static struct jn_v
+built(struct jn_cx *x, json_t *r, bool seq)
+{
+	struct jn_v v = value(r);
+
+	if (!r || x->err->code) {
+		json_decref(r);
+		return oom(x);
+	}
+	v.seq = seq;
+	return v;
 }
 
 /* ---- numbers and text as JavaScript writes them ---- */
@@ -221,7 +264,8 @@ stringify(struct aslp_buf *b, const json_t *v, bool pretty, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		aslp_buf_put(b, "{", 1);
-		k = js_keys(v, &n);
+		if (!(k = js_keys(v, &n)))
+			b->oom = true;
 		for (i = 0; k && i < n; i++) {
 			if (i)
 				aslp_buf_put(b, ",", 1);
@@ -332,9 +376,9 @@ slice_index(double d, size_t n)
 }
 
 static struct jn_v
-string_n(const char *s, size_t n)
+string_n(struct jn_cx *x, const char *s, size_t n)
 {
-	return value(json_stringn_nocheck(s, n));
+	return made(x, json_stringn_nocheck(s, n));
 }
 
 /* ---- the functions ---- */
@@ -350,23 +394,21 @@ fn_sum(struct jn_cx *x, struct jn_v *argv, int argc)
 	double t = 0;
 	size_t i;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	for (i = 0; i < json_array_size(argv[0].j); i++)
 		t += num(json_array_get(argv[0].j, i));
-	return value(number(t));
+	return made(x, number(t));
 }
 
 static struct jn_v
 fn_count(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return value(json_integer(DEF(0) ? (json_int_t)json_array_size(argv[0].j) : 0));
+	return made(x, json_integer(DEF(0) ? (json_int_t)json_array_size(argv[0].j) : 0));
 }
 
 static struct jn_v
-extreme(struct jn_v *argv, int argc, int sign)
+extreme(struct jn_cx *x, struct jn_v *argv, int argc, int sign)
 {
 	double m;
 	size_t i;
@@ -380,21 +422,19 @@ extreme(struct jn_v *argv, int argc, int sign)
 		if (sign * (d - m) > 0)
 			m = d;
 	}
-	return value(number(m));
+	return made(x, number(m));
 }
 
 static struct jn_v
 fn_max(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return extreme(argv, argc, 1);
+	return extreme(x, argv, argc, 1);
 }
 
 static struct jn_v
 fn_min(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return extreme(argv, argc, -1);
+	return extreme(x, argv, argc, -1);
 }
 
 static struct jn_v
@@ -403,12 +443,11 @@ fn_average(struct jn_cx *x, struct jn_v *argv, int argc)
 	double t = 0;
 	size_t i, n;
 
-	(void)x;
 	if (!DEF(0) || (n = json_array_size(argv[0].j)) == 0)
 		return undefined();
 	for (i = 0; i < n; i++)
 		t += num(json_array_get(argv[0].j, i));
-	return value(number(t / (double)n));
+	return made(x, number(t / (double)n));
 }
 
 static struct jn_v
@@ -418,7 +457,7 @@ fn_string(struct jn_cx *x, struct jn_v *argv, int argc)
 	json_t *r, *a;
 
 	if (argc > 0 && argv[0].fn)
-		return value(json_string("\"\""));	/* JSON.stringify's replacer makes it '' */
+		return made(x, json_string("\"\""));	/* JSON.stringify's replacer makes it '' */
 	if (!DEF(0))
 		return undefined();
 	a = argv[0].j;
@@ -431,7 +470,7 @@ fn_string(struct jn_cx *x, struct jn_v *argv, int argc)
 	s = aslp_jn_stringify(a, DEF(1) && json_is_true(argv[1].j));
 	r = s ? json_string(s) : NULL;
 	free(s);
-	return value(r);
+	return made(x, r);
 }
 
 static struct jn_v
@@ -441,12 +480,11 @@ fn_substring(struct jn_cx *x, struct jn_v *argv, int argc)
 	double start, length;
 	struct jn_v r;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	at = code_points(STR(0), LEN(0), &n);
 	if (!at)
-		return undefined();
+		return oom(x);
 	start = NUM(1);
 	if ((double)n + start < 0)
 		start = 0;
@@ -456,17 +494,17 @@ fn_substring(struct jn_cx *x, struct jn_v *argv, int argc)
 		length = NUM(2);
 		if (length <= 0) {
 			free(at);
-			return string_n("", 0);
+			return string_n(x, "", 0);
 		}
 		to = slice_index(start >= 0 ? start + length : (double)n + start + length, n);
 	}
-	r = string_n(STR(0) + at[from], from < to ? at[to] - at[from] : 0);
+	r = string_n(x, STR(0) + at[from], from < to ? at[to] - at[from] : 0);
 	free(at);
 	return r;
 }
 
 static struct jn_v
-before_after(struct jn_v *argv, int argc, bool after)
+before_after(struct jn_cx *x, struct jn_v *argv, int argc, bool after)
 {
 	const char *s, *c, *hit;
 
@@ -478,22 +516,20 @@ before_after(struct jn_v *argv, int argc, bool after)
 	if (!hit)
 		return value(json_incref(argv[0].j));
 	if (after)
-		return string_n(hit + strlen(c), LEN(0) - (size_t)(hit - s) - strlen(c));
-	return string_n(s, (size_t)(hit - s));
+		return string_n(x, hit + strlen(c), LEN(0) - (size_t)(hit - s) - strlen(c));
+	return string_n(x, s, (size_t)(hit - s));
 }
 
 static struct jn_v
 fn_substring_before(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return before_after(argv, argc, false);
+	return before_after(x, argv, argc, false);
 }
 
 static struct jn_v
 fn_substring_after(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return before_after(argv, argc, true);
+	return before_after(x, argv, argc, true);
 }
 
 /* Unicode case mapping of code points, in the C.UTF-8 locale. */
@@ -520,7 +556,6 @@ change_case(struct jn_cx *x, struct jn_v *argv, int argc, bool upper)
 	const unsigned char *s, *end;
 	struct aslp_buf b = { 0 };
 	locale_t loc = utf8_locale();
-	json_t *r;
 
 	if (!DEF(0))
 		return undefined();
@@ -537,9 +572,7 @@ change_case(struct jn_cx *x, struct jn_v *argv, int argc, bool upper)
 			aslp_utf8_put(&b, (unsigned)(upper ? towupper_l((wint_t)cp, loc) :
 						     towlower_l((wint_t)cp, loc)));
 	}
-	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 }
 
 static struct jn_v
@@ -557,10 +590,9 @@ fn_lowercase(struct jn_cx *x, struct jn_v *argv, int argc)
 static struct jn_v
 fn_length(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
 	if (!DEF(0))
 		return undefined();
-	return value(json_integer((json_int_t)count_code_points(STR(0), LEN(0))));
+	return made(x, json_integer((json_int_t)count_code_points(STR(0), LEN(0))));
 }
 
 static struct jn_v
@@ -569,9 +601,7 @@ fn_trim(struct jn_cx *x, struct jn_v *argv, int argc)
 	const char *s;
 	size_t i, len;
 	struct aslp_buf b = { 0 };
-	json_t *r;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	s = STR(0);
@@ -590,9 +620,8 @@ fn_trim(struct jn_cx *x, struct jn_v *argv, int argc)
 	len = b.len - i;
 	if (len && b.s[i + len - 1] == ' ')
 		len--;
-	r = json_stringn_nocheck(b.s ? b.s + i : "", len);
-	free(b.s);
-	return value(r);
+	b.len = i + len;
+	return buf_text(x, &b, i);
 }
 
 static struct jn_v
@@ -602,9 +631,7 @@ fn_pad(struct jn_cx *x, struct jn_v *argv, int argc)
 	double width, want;
 	size_t have, k, *at, nch, i;
 	struct aslp_buf b = { 0 };
-	json_t *r;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	width = NUM(1);
@@ -616,7 +643,7 @@ fn_pad(struct jn_cx *x, struct jn_v *argv, int argc)
 		return fail(x, "U1015", "Invalid string length: $pad to %g characters", want);
 	at = code_points(ch, strlen(ch), &nch);
 	if (!at)
-		return undefined();
+		return oom(x);
 	if (width > 0)
 		aslp_buf_put(&b, STR(0), LEN(0));
 	/* The padding: ch repeated, cut to want characters. */
@@ -625,9 +652,7 @@ fn_pad(struct jn_cx *x, struct jn_v *argv, int argc)
 	if (width <= 0)
 		aslp_buf_put(&b, STR(0), LEN(0));
 	free(at);
-	r = json_stringn_nocheck(b.s, b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 }
 
 static struct jn_v
@@ -635,9 +660,7 @@ fn_join(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	struct aslp_buf b = { 0 };
 	size_t i;
-	json_t *r;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	for (i = 0; i < json_array_size(argv[0].j); i++) {
@@ -647,9 +670,7 @@ fn_join(struct jn_cx *x, struct jn_v *argv, int argc)
 			aslp_buf_put(&b, STR(1), LEN(1));
 		aslp_buf_put(&b, json_string_value(s), json_string_length(s));
 	}
-	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 }
 
 /* /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/ */
@@ -716,12 +737,12 @@ fn_number(struct jn_cx *x, struct jn_v *argv, int argc)
 	if (json_is_number(v))
 		return value(json_incref(v));
 	if (json_is_true(v) || json_is_false(v))
-		return value(json_integer(json_is_true(v)));
+		return made(x, json_integer(json_is_true(v)));
 	if (json_is_string(v) && strlen(STR(0)) == LEN(0)) {
 		if (decimal_text(STR(0)) && isfinite(d = strtod(STR(0), NULL)))
-			return value(number(d));
+			return made(x, number(d));
 		if ((d = radix_text(STR(0))) >= 0)
-			return value(number(d));
+			return made(x, number(d));
 	}
 	text = aslp_jn_stringify(v, false);
 	fail(x, "D3030", "Unable to cast value to a number: %s", text ? text : "");
@@ -732,22 +753,19 @@ fn_number(struct jn_cx *x, struct jn_v *argv, int argc)
 static struct jn_v
 fn_abs(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return DEF(0) ? value(number(fabs(NUM(0)))) : undefined();
+	return DEF(0) ? made(x, number(fabs(NUM(0)))) : undefined();
 }
 
 static struct jn_v
 fn_floor(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return DEF(0) ? value(number(floor(NUM(0)))) : undefined();
+	return DEF(0) ? made(x, number(floor(NUM(0)))) : undefined();
 }
 
 static struct jn_v
 fn_ceil(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return DEF(0) ? value(number(ceil(NUM(0)))) : undefined();
+	return DEF(0) ? made(x, number(ceil(NUM(0)))) : undefined();
 }
 
 /* +(mantissa + 'e' + (exponent + shift)) of d's JavaScript text. */
@@ -776,7 +794,6 @@ fn_round(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	double d, r, p;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	d = NUM(0);
@@ -788,7 +805,7 @@ fn_round(struct jn_cx *x, struct jn_v *argv, int argc)
 		r -= 1;		/* halves to even */
 	if (p != 0)
 		r = shift_decimal(r, -p);
-	return value(isnan(r) ? json_null() : number(r));	/* NaN: null in JSON */
+	return made(x, isnan(r) ? json_null() : number(r));	/* NaN: null in JSON */
 }
 
 /* ---- $formatNumber: XPath's decimal format, as functions.js has it ---- */
@@ -1204,7 +1221,7 @@ fn_format_number(struct jn_cx *x, struct jn_v *argv, int argc)
 	}
 	/* round(mantissa, maximumFactionalPartSize), as $round does */
 	{
-		struct jn_v a[2] = { value(number(mantissa)), value(json_integer(use->max_frac)) }, rr;
+		struct jn_v a[2] = { made(x, number(mantissa)), made(x, json_integer(use->max_frac)) }, rr;
 
 		rr = fn_round(x, a, 2);
 		rounded = num(rr.j);
@@ -1323,7 +1340,7 @@ padded:
 	}
 	r = json_stringn(out.s ? out.s : "", out.len);
 	free(out.s);
-	return value(r);
+	return made(x, r);
 oom:
 	free(str.c);
 	free(pic.c);
@@ -1353,7 +1370,7 @@ fn_sqrt(struct jn_cx *x, struct jn_v *argv, int argc)
 		aslp_js_number(NUM(0), t);
 		return fail(x, "D3060", "The sqrt function cannot be applied to a negative number: %s", t);
 	}
-	return value(number(sqrt(NUM(0))));
+	return made(x, number(sqrt(NUM(0))));
 }
 
 static struct jn_v
@@ -1372,7 +1389,7 @@ fn_power(struct jn_cx *x, struct jn_v *argv, int argc)
 		return fail(x, "D3061", "The power function has resulted in a value that cannot be represented as a JSON number: base=%s, exponent=%s",
 			    b, DEF(1) ? e : "undefined");
 	}
-	return value(number(r));
+	return made(x, number(r));
 }
 
 /* JSONata's truthiness. */
@@ -1437,15 +1454,14 @@ fn_type(struct jn_cx *x, struct jn_v *argv, int argc)
 		[JSON_FALSE] = "boolean", [JSON_NULL] = "null",
 	};
 
-	(void)x;
 	if (argc > 0 && argv[0].fn)
-		return value(json_string("function"));
-	return DEF(0) ? value(json_string(names[json_typeof(argv[0].j)])) : undefined();
+		return made(x, json_string("function"));
+	return DEF(0) ? made(x, json_string(names[json_typeof(argv[0].j)])) : undefined();
 }
 
 /* The names of v's members, or of its items' (each once), in order. */
 static void
-keys_of(const json_t *v, json_t *out)
+keys_of(struct jn_cx *x, const json_t *v, json_t *out)
 {
 	struct key *k;
 	size_t i, j, n;
@@ -1456,21 +1472,23 @@ keys_of(const json_t *v, json_t *out)
 		for (i = 0; i < json_array_size(v); i++) {
 			json_t *ks = json_array();
 
-			keys_of(json_array_get(v, i), ks);
+			keys_of(x, json_array_get(v, i), ks);
 			for (j = 0; j < json_array_size(ks); j++)
-				json_object_set(all, json_string_value(json_array_get(ks, j)),
-						json_true());
+				if (json_object_set(all, json_string_value(json_array_get(ks, j)),
+						    json_true()))
+					oom(x);
 			json_decref(ks);
 		}
-		keys_of(all, out);
+		keys_of(x, all, out);
 		json_decref(all);
 		return;
 	}
 	if (!json_is_object(v))
 		return;
-	k = js_keys(v, &n);
+	if (!(k = js_keys(v, &n)))
+		oom(x);
 	for (i = 0; k && i < n; i++)
-		json_array_append_new(out, json_string(k[i].k));
+		put_new(x, out, json_string(k[i].k));
 	free(k);
 }
 
@@ -1479,14 +1497,13 @@ fn_keys(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	json_t *r = json_array();
 
-	(void)x;
 	if (DEF(0))
-		keys_of(argv[0].j, r);
-	return sequence(r);
+		keys_of(x, argv[0].j, r);
+	return built(x, r, true);
 }
 
 static struct jn_v
-lookup(json_t *in, const char *key)
+lookup(struct jn_cx *x, json_t *in, const char *key)
 {
 	size_t i, j;
 
@@ -1494,17 +1511,17 @@ lookup(json_t *in, const char *key)
 		json_t *r = json_array();
 
 		for (i = 0; i < json_array_size(in); i++) {
-			struct jn_v v = lookup(json_array_get(in, i), key);
+			struct jn_v v = lookup(x, json_array_get(in, i), key);
 
 			if (json_is_array(v.j)) {
 				for (j = 0; j < json_array_size(v.j); j++)
-					json_array_append(r, json_array_get(v.j, j));
+					put(x, r, json_array_get(v.j, j));
 				json_decref(v.j);
 			} else if (v.j) {
-				json_array_append_new(r, v.j);
+				put_new(x, r, v.j);
 			}
 		}
-		return sequence(r);
+		return built(x, r, true);
 	}
 	if (json_is_object(in))
 		return value(json_incref(json_object_get(in, key)));
@@ -1514,10 +1531,9 @@ lookup(json_t *in, const char *key)
 static struct jn_v
 fn_lookup(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
 	if (!DEF(0))
 		return undefined();
-	return lookup(argv[0].j, DEF(1) ? STR(1) : "undefined");
+	return lookup(x, argv[0].j, DEF(1) ? STR(1) : "undefined");
 }
 
 static struct jn_v
@@ -1526,7 +1542,6 @@ fn_merge(struct jn_cx *x, struct jn_v *argv, int argc)
 	json_t *r;
 	size_t i;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	r = json_object();
@@ -1535,12 +1550,14 @@ fn_merge(struct jn_cx *x, struct jn_v *argv, int argc)
 		struct key *k;
 		size_t j, n;
 
-		k = js_keys(o, &n);
+		if (!(k = js_keys(o, &n)))
+			oom(x);
 		for (j = 0; k && j < n; j++)
-			json_object_set(r, k[j].k, json_object_get(o, k[j].k));
+			if (json_object_set(r, k[j].k, json_object_get(o, k[j].k)))
+				oom(x);
 		free(k);
 	}
-	return value(r);
+	return built(x, r, false);
 }
 
 static struct jn_v
@@ -1548,21 +1565,18 @@ fn_append(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	json_t *r;
 
-	(void)x;
+	int i;
+
 	if (!DEF(0))
 		return DEF(1) ? keep(argv[1]) : undefined();
 	if (!DEF(1))
 		return keep(argv[0]);
 	r = json_array();
-	if (json_is_array(argv[0].j))
-		json_array_extend(r, argv[0].j);
-	else
-		json_array_append(r, argv[0].j);
-	if (json_is_array(argv[1].j))
-		json_array_extend(r, argv[1].j);
-	else
-		json_array_append(r, argv[1].j);
-	return value(r);	/* concat: an array, not a sequence */
+	for (i = 0; i < 2; i++)
+		if (json_is_array(argv[i].j) ? json_array_extend(r, argv[i].j) :
+		    json_array_append(r, argv[i].j))
+			oom(x);
+	return built(x, r, false);	/* concat: an array, not a sequence */
 }
 
 static struct jn_v
@@ -1571,15 +1585,14 @@ fn_reverse(struct jn_cx *x, struct jn_v *argv, int argc)
 	json_t *r;
 	size_t i, n;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	if ((n = json_array_size(argv[0].j)) <= 1)
 		return keep(argv[0]);
 	r = json_array();
 	for (i = n; i > 0; i--)
-		json_array_append(r, json_array_get(argv[0].j, i - 1));
-	return value(r);
+		put(x, r, json_array_get(argv[0].j, i - 1));
+	return built(x, r, false);
 }
 
 static struct jn_v
@@ -1588,7 +1601,6 @@ fn_distinct(struct jn_cx *x, struct jn_v *argv, int argc)
 	json_t *r;
 	size_t i, j;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	if (!json_is_array(argv[0].j) || json_array_size(argv[0].j) <= 1)
@@ -1601,9 +1613,9 @@ fn_distinct(struct jn_cx *x, struct jn_v *argv, int argc)
 			if (aslp_json_equal(v, json_array_get(r, j)))
 				break;
 		if (j == json_array_size(r))
-			json_array_append(r, v);
+			put(x, r, v);
 	}
-	return argv[0].seq ? sequence(r) : value(r);
+	return built(x, r, argv[0].seq);
 }
 
 static struct jn_v
@@ -1645,26 +1657,27 @@ fn_split(struct jn_cx *x, struct jn_v *argv, int argc)
 	r = json_array();
 	limit = DEF(2) ? integer(NUM(2)) : INFINITY;
 	if (!(limit > 0))
-		return value(r);
+		return built(x, r, false);
 	s = STR(0), slen = LEN(0), sep = STR(1), seplen = LEN(1);
 	if (seplen == 0) {	/* String.prototype.split(""): each character */
-		at = code_points(s, slen, &n);
+		if (!(at = code_points(s, slen, &n)))
+			oom(x);
 		for (i = 0; at && i < n && (double)i < limit; i++)
-			json_array_append_new(r, json_stringn_nocheck(s + at[i], at[i + 1] - at[i]));
+			put_new(x, r, json_stringn_nocheck(s + at[i], at[i + 1] - at[i]));
 		free(at);
-		return value(r);
+		return built(x, r, false);
 	}
-	while ((double)json_array_size(r) < limit) {
+	while (r && (double)json_array_size(r) < limit) {
 		hit = strstr(s, sep);
 		if (!hit) {
-			json_array_append_new(r, json_stringn_nocheck(s, slen));
+			put_new(x, r, json_stringn_nocheck(s, slen));
 			break;
 		}
-		json_array_append_new(r, json_stringn_nocheck(s, (size_t)(hit - s)));
+		put_new(x, r, json_stringn_nocheck(s, (size_t)(hit - s)));
 		slen -= (size_t)(hit - s) + seplen;
 		s = hit + seplen;
 	}
-	return value(r);
+	return built(x, r, false);
 }
 
 static struct jn_v
@@ -1673,7 +1686,6 @@ fn_replace(struct jn_cx *x, struct jn_v *argv, int argc)
 	struct aslp_buf b = { 0 };
 	const char *s, *pat, *hit;
 	double limit, count = 0;
-	json_t *r;
 
 	if (!DEF(0))
 		return undefined();
@@ -1695,9 +1707,7 @@ fn_replace(struct jn_cx *x, struct jn_v *argv, int argc)
 		count++;
 	}
 	aslp_buf_put(&b, s, strlen(s));
-	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 }
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -1710,15 +1720,13 @@ fn_base64encode(struct jn_cx *x, struct jn_v *argv, int argc)
 	size_t i, n = 0, len;
 	unsigned char *bytes;
 	struct aslp_buf b = { 0 };
-	json_t *r;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	s = (const unsigned char *)STR(0);
 	len = LEN(0);
 	if (!(bytes = malloc(len + 1)))
-		return undefined();
+		return oom(x);
 	for (end = s + len; s < end;) {	/* each UTF-16 unit's low byte */
 		unsigned cp = aslp_utf8_next(&s);
 
@@ -1737,9 +1745,7 @@ fn_base64encode(struct jn_cx *x, struct jn_v *argv, int argc)
 		aslp_buf_put(&b, q, 4);
 	}
 	free(bytes);
-	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 }
 
 /* Buffer.from(s, 'base64').toString('binary'): bytes as U+0000..U+00FF. */
@@ -1750,9 +1756,7 @@ fn_base64decode(struct jn_cx *x, struct jn_v *argv, int argc)
 	unsigned v = 0;
 	int bits = 0;
 	struct aslp_buf b = { 0 };
-	json_t *r;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	for (s = STR(0); *s; s++) {
@@ -1774,18 +1778,15 @@ fn_base64decode(struct jn_cx *x, struct jn_v *argv, int argc)
 			aslp_utf8_put(&b, v >> bits & 0xff);	/* a byte is U+0000..U+00FF */
 		}
 	}
-	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 }
 
 /* encodeURI(Component): UTF-8 bytes as %XX but for those characters. */
 static struct jn_v
-encode_url(struct jn_v *argv, int argc, const char *keep_these)
+encode_url(struct jn_cx *x, struct jn_v *argv, int argc, const char *keep_these)
 {
 	const unsigned char *s;
 	struct aslp_buf b = { 0 };
-	json_t *r;
 	size_t i;
 
 	if (!DEF(0))
@@ -1802,23 +1803,19 @@ encode_url(struct jn_v *argv, int argc, const char *keep_these)
 			aslp_buf_put(&b, e, 3);
 		}
 	}
-	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 }
 
 static struct jn_v
 fn_encode_url_component(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return encode_url(argv, argc, "-_.!~*'()");
+	return encode_url(x, argv, argc, "-_.!~*'()");
 }
 
 static struct jn_v
 fn_encode_url(struct jn_cx *x, struct jn_v *argv, int argc)
 {
-	(void)x;
-	return encode_url(argv, argc, "-_.!~*'();/?:@&=+$,#");
+	return encode_url(x, argv, argc, "-_.!~*'();/?:@&=+$,#");
 }
 
 static int
@@ -1838,7 +1835,6 @@ decode_url(struct jn_cx *x, struct jn_v *argv, int argc, const char *reserved, c
 	const char *s;
 	struct aslp_buf b = { 0 };
 	size_t i, len;
-	json_t *r;
 
 	if (!DEF(0))
 		return undefined();
@@ -1881,9 +1877,7 @@ decode_url(struct jn_cx *x, struct jn_v *argv, int argc, const char *reserved, c
 			aslp_buf_put(&b, (const char *)u, (size_t)need);
 		i += 3 * (size_t)need - 1;
 	}
-	r = json_stringn_nocheck(b.s ? b.s : "", b.len);
-	free(b.s);
-	return value(r);
+	return buf_text(x, &b, 0);
 bad:
 	free(b.s);
 	{
@@ -1938,7 +1932,7 @@ fn_format_base(struct jn_cx *x, struct jn_v *argv, int argc)
 		if (radix != 10)
 			return fail(x, "S0000", "aslc: $formatBase of a number beyond 2^53 is not supported yet");
 		aslp_js_number(v, buf);
-		return value(json_string(buf));
+		return made(x, json_string(buf));
 	}
 	{
 		unsigned long long u = (unsigned long long)fabs(v);
@@ -1954,7 +1948,7 @@ fn_format_base(struct jn_cx *x, struct jn_v *argv, int argc)
 			buf[k++] = digits[i];
 		buf[k] = '\0';
 	}
-	return value(json_string(buf));
+	return made(x, json_string(buf));
 }
 
 static struct jn_v
@@ -1964,7 +1958,6 @@ fn_zip(struct jn_cx *x, struct jn_v *argv, int argc)
 	size_t n = SIZE_MAX, i;
 	int k;
 
-	(void)x;
 	for (k = 0; k < argc; k++)
 		if (json_array_size(argv[k].j) < n)
 			n = json_array_size(argv[k].j);
@@ -1974,10 +1967,10 @@ fn_zip(struct jn_cx *x, struct jn_v *argv, int argc)
 		json_t *t = json_array();
 
 		for (k = 0; k < argc; k++)
-			json_array_append(t, json_array_get(argv[k].j, i));
-		json_array_append_new(r, t);
+			put(x, t, json_array_get(argv[k].j, i));
+		put_new(x, r, t);
 	}
-	return value(r);
+	return built(x, r, false);
 }
 
 /* a > b, as JavaScript compares two numbers or two strings. */
@@ -2036,31 +2029,34 @@ fn_sort(struct jn_cx *x, struct jn_v *argv, int argc)
 			v[i] = json_array_get(argv[0].j, i);
 		merge_sort(v, tmp, n);
 		for (i = 0; i < n; i++)
-			json_array_append(r, v[i]);
+			put(x, r, v[i]);
+	} else {
+		oom(x);
 	}
 	free(v);
 	free(tmp);
-	return value(r);
+	return built(x, r, false);
 }
 
 static void
-spread_into(json_t *r, const json_t *v)
+spread_into(struct jn_cx *x, json_t *r, const json_t *v)
 {
 	size_t i, n;
 	struct key *k;
 
 	if (json_is_array(v)) {
 		for (i = 0; i < json_array_size(v); i++)
-			spread_into(r, json_array_get(v, i));
+			spread_into(x, r, json_array_get(v, i));
 		return;
 	}
 	if (!json_is_object(v)) {
-		json_array_append(r, (json_t *)v);
+		put(x, r, (json_t *)v);
 		return;
 	}
-	k = js_keys(v, &n);
+	if (!(k = js_keys(v, &n)))
+		oom(x);
 	for (i = 0; k && i < n; i++)
-		json_array_append_new(r, json_pack("{s:O}", k[i].k, json_object_get(v, k[i].k)));
+		put_new(x, r, json_pack("{s:O}", k[i].k, json_object_get(v, k[i].k)));
 	free(k);
 }
 
@@ -2069,17 +2065,14 @@ fn_spread(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	json_t *r;
 
-	(void)x;
 	if (!DEF(0))
 		return undefined();
 	if (!json_is_array(argv[0].j) && !json_is_object(argv[0].j))
 		return keep(argv[0]);
 	r = json_array();
-	spread_into(r, argv[0].j);
+	spread_into(x, r, argv[0].j);
 	/* An array's items are appended (concat: an array) if it has any. */
-	if (json_is_array(argv[0].j) && json_array_size(argv[0].j) > 0)
-		return value(r);
-	return sequence(r);
+	return built(x, r, !(json_is_array(argv[0].j) && json_array_size(argv[0].j) > 0));
 }
 
 /* ---- the library ---- */

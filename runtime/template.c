@@ -235,7 +235,7 @@ assign_values(asl_ctx *ctx, json_t *vals)
 		return ASL_FAIL;
 	}
 	/* The values the state's successors see, kept until it exits. */
-	next = ctx->next_vars ? ctx->next_vars : ctx->vars ? json_copy(ctx->vars) : json_object();
+	next = ctx->next_vars ? ctx->next_vars : ctx->vars ? aslp_json_copy(ctx->vars) : json_object();
 	if (!next || json_object_update(next, vals)) {
 		if (next != ctx->next_vars)
 			json_decref(next);

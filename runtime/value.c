@@ -596,6 +596,35 @@ aslp_json_equal(const json_t *a, const json_t *b)
 	}
 }
 
+/*
+** A shallow copy of v, or NULL when out of memory. jansson's json_copy
+** leaves out the members it fails to add and says nothing of it.
+*/
+json_t *
+aslp_json_copy(json_t *v)
+{
+	const char *k;
+	json_t *c, *m;
+
+	if (json_is_array(v)) {
+		if ((c = json_array()) && json_array_extend(c, v)) {
+			json_decref(c);
+			return NULL;
+		}
+		return c;
+	}
+	if (!json_is_object(v))
+		return json_copy(v);	/* a scalar: made whole or not at all */
+	if (!(c = json_object()))
+		return NULL;
+	json_object_foreach(v, k, m)
+		if (json_object_set_nocheck(c, k, m)) {
+			json_decref(c);
+			return NULL;
+		}
+	return c;
+}
+
 bool
 aslp_own(json_t **slot)
 {
@@ -603,7 +632,7 @@ aslp_own(json_t **slot)
 
 	if (aslp_sole(*slot))
 		return true;
-	c = json_copy(*slot);
+	c = aslp_json_copy(*slot);
 	if (!c)
 		return false;
 	json_decref(*slot);

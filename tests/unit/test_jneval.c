@@ -2,7 +2,7 @@
 ** test_jneval.c - JSONata expressions evaluated as a workflow does, for
 ** tests/jsonata/eval.sh to compare with the reference's results.
 **
-**	test_jneval < lines
+**	test_jneval [--oom] < lines
 **
 ** Each line is {"expr": TEXT, "data": VALUE, "bindings": {NAME: VALUE}};
 ** data (optional) is the input document ($), which a workflow's
@@ -12,14 +12,25 @@
 ** runtime (jneval.c). Each output line is {"value": V}, {"undefined":
 ** true}, {"function": true}, {"error": {"code"}}, or
 ** {"refused": WHY} when aslc does not compile the expression.
+**
+** With --oom, each expression is evaluated again with its first, second,
+** third... allocation of a JSON value failing, until one makes fewer:
+** each result must be the expression's own or an error, never another
+** value. The error is U1000 (out of memory) but where jansson's parser
+** ($parse) does not say that an allocation failed: it prints how many
+** expressions and failures it ran, and how many of those gave another.
 */
 #include "../../compiler/aslc.h"
 #include "../../compiler/jsonata.h"
 #include "../../runtime/jsonata.h"
 
+#include "failalloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static long others;		/* failures reported as errors other than U1000 */
 
 /* The program's constants, as parse.c keeps them; one table per line. */
 static json_t **kvals;
@@ -41,36 +52,32 @@ parse_const(struct program *prog, const char *json)
 	return nkval++;
 }
 
-static json_t *
-run(json_t *in)
+/* out as a line of text to free; out is released. */
+static char *
+dumped(json_t *out)
 {
-	json_t *e = json_object_get(in, "expr");
-	const char *text = json_string_value(e), *why = NULL;
-	struct jn_error perr;
-	struct jn_node *root;
-	struct jexpr *jx;
-	asl_jexpr x;
+	char *text = json_dumps(out, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	json_decref(out);
+	if (!text)
+		die("out of memory");
+	return text;
+}
+
+/* The result of x on in's data, as a line of text to free. */
+static char *
+eval(const asl_jexpr *x, json_t *in)
+{
 	struct jn_scope scope;
 	struct jn_err err;
 	struct jn_v r;
 	json_t *out;
 
-	if (!text)
-		die("a line without \"expr\"");
-	root = jn_parse(text, json_string_length(e), &perr);
-	if (!root)
-		return json_pack("{s:{s:s?}}", "error", "code", perr.code);
-	jx = jexpr_lower(NULL, root, arena_strndup(text, json_string_length(e)), &why);
-	if (!jx)
-		return json_pack("{s:s}", "refused", why);
-	x.text = jx->text;
-	x.nodes = jx->nodes;
-	x.lists = jx->lists;
-	x.root = jx->root;
 	memset(&scope, 0, sizeof scope);
 	scope.focus = json_object_get(in, "data");
 	scope.vars = json_object_get(in, "bindings");
-	r = aslp_jn_eval(&x, kvals, &scope, &err);
+	r = aslp_jn_eval(x, kvals, &scope, &err);
+	failalloc_arm(0);
 	if (err.code)
 		out = json_pack("{s:{s:s}}", "error", "code", err.code);
 	else if (err.function)
@@ -80,19 +87,73 @@ run(json_t *in)
 	else
 		out = json_pack("{s:b}", "undefined", 1);
 	aslp_jn_unref(r);
-	return out;
+	return dumped(out);
+}
+
+/* The line's result; with oom, the failures tried are added to *failures. */
+static char *
+run(json_t *in, bool oom, long *failures)
+{
+	static const char nomem[] = "{\"error\":{\"code\":\"U1000\"}}";
+	static const char error[] = "{\"error\":";
+	json_t *e = json_object_get(in, "expr");
+	const char *src = json_string_value(e), *why = NULL;
+	struct jn_error perr;
+	struct jn_node *root;
+	struct jexpr *jx;
+	asl_jexpr x;
+	char *text;
+	long k;
+
+	if (!src)
+		die("a line without \"expr\"");
+	root = jn_parse(src, json_string_length(e), &perr);
+	if (!root)
+		return dumped(json_pack("{s:{s:s?}}", "error", "code", perr.code));
+	jx = jexpr_lower(NULL, root, arena_strndup(src, json_string_length(e)), &why);
+	if (!jx)
+		return dumped(json_pack("{s:s}", "refused", why));
+	x.text = jx->text;
+	x.nodes = jx->nodes;
+	x.lists = jx->lists;
+	x.root = jx->root;
+	text = eval(&x, in);
+	for (k = 1; oom; k++) {
+		char *got;
+
+		failalloc_arm(k);
+		got = eval(&x, in);
+		if (failalloc_count < k) {	/* the evaluation made fewer: all have failed */
+			free(got);
+			break;
+		}
+		++*failures;
+		if (strcmp(got, text) != 0 && strcmp(got, nomem) != 0) {
+			if (strncmp(got, error, sizeof error - 1) != 0) {
+				fprintf(stderr, "test_jneval: with allocation %ld failing, %s gives %s, "
+					"neither %s nor an error\n", k, src, got, text);
+				exit(1);
+			}
+			others++;
+		}
+		free(got);
+	}
+	return text;
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	bool oom = argc > 1 && strcmp(argv[1], "--oom") == 0;
+	long lines = 0, failures = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 
+	json_set_alloc_funcs(failalloc_malloc, free);
 	while ((n = getline(&line, &cap, stdin)) > 0) {
 		json_error_t je;
-		json_t *in = json_loadb(line, (size_t)n, JSON_ALLOW_NUL, &je), *out;
+		json_t *in = json_loadb(line, (size_t)n, JSON_ALLOW_NUL, &je);
 		char *text;
 		int i;
 
@@ -101,11 +162,11 @@ main(void)
 			free(line);
 			return 2;
 		}
-		out = run(in);
-		text = json_dumps(out, JSON_COMPACT | JSON_ENCODE_ANY);
-		puts(text);
+		text = run(in, oom, &failures);
+		if (!oom)
+			puts(text);
+		lines++;
 		free(text);
-		json_decref(out);
 		json_decref(in);
 		for (i = 0; i < nkval; i++)
 			json_decref(kvals[i]);
@@ -114,5 +175,8 @@ main(void)
 	}
 	free(kvals);
 	free(line);
+	if (oom)
+		printf("%ld expressions, %ld failed allocations, %ld of them other errors than U1000\n",
+		       lines, failures, others);
 	return 0;
 }

@@ -1,12 +1,14 @@
 /*
 ** test_runtime.c - unit tests of libaslrt: timestamps, number and string
-** printing, JSONPath evaluation and its messages, ResultPath copy on
-** write, Choice comparisons, Retry back-off and Catch matching.
+** printing, JSONPath evaluation and its messages, copies whole or none
+** when memory runs out, ResultPath copy on write, Choice comparisons,
+** Retry back-off and Catch matching.
 */
 #include "aslrt_int.h"
 
 #include <stdlib.h>
 
+#include "failalloc.h"
 #include "test.h"
 
 static json_t *kvals[4];
@@ -266,6 +268,37 @@ eval(asl_ctx *ctx, const asl_path *p, const char *doc, char **why)
 
 	json_decref(d);
 	return T(v);
+}
+
+/* A copy is whole or none, however many allocations succeed first. */
+static void
+test_copy(void)
+{
+	json_t *o = J("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"i\":9}");
+	json_t *a = J("[1,2,3,4,5,6,7,8,9]");
+	long k;
+	int whole = 0, none = 0;
+
+	json_set_alloc_funcs(failalloc_malloc, free);
+	for (k = 1; k <= 40; k++) {
+		json_t *c, *d;
+
+		failalloc_arm(k);
+		c = aslp_json_copy(o);
+		failalloc_arm(k);
+		d = aslp_json_copy(a);
+		failalloc_arm(0);
+		CHECK(!c || json_equal(c, o));
+		CHECK(!d || json_equal(d, a));
+		whole += c && d;
+		none += !c || !d;
+		json_decref(c);
+		json_decref(d);
+	}
+	json_set_alloc_funcs(malloc, free);
+	CHECK(whole > 0 && none > 0);	/* both ends were reached */
+	json_decref(o);
+	json_decref(a);
 }
 
 static void
@@ -641,6 +674,7 @@ main(void)
 	test_format();
 	test_dumps();
 	test_equal();
+	test_copy();
 	test_paths();
 	test_result_path();
 	test_output_size();
