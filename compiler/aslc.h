@@ -461,6 +461,7 @@ enum input_type { INPUT_JSON, INPUT_JSONL, INPUT_CSV };
 struct item_reader {
 	enum input_type type;	/* ReaderConfig.InputType */
 	struct template *parameters;	/* Bucket, Key */
+	struct template *arguments;	/* the same, in JSONata */
 	const char *bucket, *key;	/* when constant: checked at start-up */
 	bool csv_given;		/* CSVHeaderLocation GIVEN (else FIRST_ROW) */
 	const char **csv_headers;	/* CSVHeaders */
@@ -469,6 +470,7 @@ struct item_reader {
 	const char *items_pointer;	/* ItemsPointer (JSON), or NULL */
 	int64_t max_items;	/* MaxItems; 0: all */
 	struct path *max_items_path;
+	struct template *max_items_jn;	/* JSONata MaxItems */
 };
 
 /* ItemBatcher: items go to children in batches. */
@@ -478,12 +480,15 @@ struct item_batcher {
 	int64_t max_bytes;	/* MaxInputBytesPerBatch; 0: 256 KiB */
 	struct path *max_bytes_path;
 	struct template *batch_input;	/* BatchInput */
+	/* JSONata MaxItemsPerBatch, MaxInputBytesPerBatch, BatchInput */
+	struct template *max_items_jn, *max_bytes_jn, *batch_input_jn;
 };
 
 /* ResultWriter: the children's results in files, as the service writes them. */
 enum transformation { TRANSFORM_NONE, TRANSFORM_COMPACT, TRANSFORM_FLATTEN };
 struct result_writer {
 	struct template *parameters;	/* Bucket, Prefix; NULL: WriterConfig only */
+	struct template *arguments;	/* the same, in JSONata */
 	const char *bucket;	/* when constant */
 	bool jsonl;		/* WriterConfig.OutputType JSONL */
 	enum transformation transformation;

@@ -712,6 +712,10 @@ emit_reader(struct emitter *e, struct state *st, int id)
 
 	if (r->parameters)
 		emit_template(e, r->parameters, "ItemReader Parameters", st);
+	if (r->arguments)
+		emit_template(e, r->arguments, "ItemReader Arguments", st);
+	if (r->max_items_jn)
+		emit_template(e, r->max_items_jn, "MaxItems", st);
 	if (r->max_items_path)
 		emit_path(e, r->max_items_path);
 	if (r->ncsv_header) {
@@ -740,6 +744,10 @@ emit_reader(struct emitter *e, struct state *st, int id)
 		out(e, "\t.max_items = %lld,\n", (long long)r->max_items);
 	if (r->max_items_path)
 		out(e, "\t.max_items_path = &path_%d,\n", r->max_items_path->id);
+	if (r->arguments)
+		out(e, "\t.arguments = &tpl_%d,\n", r->arguments->id);
+	if (r->max_items_jn)
+		out(e, "\t.max_items_jn = &tpl_%d,\n", r->max_items_jn->id);
 	out(e, "};\n");
 }
 
@@ -754,6 +762,12 @@ emit_batcher(struct emitter *e, struct state *st, int id)
 		emit_path(e, b->max_bytes_path);
 	if (b->batch_input)
 		emit_template(e, b->batch_input, "BatchInput", st);
+	if (b->max_items_jn)
+		emit_template(e, b->max_items_jn, "MaxItemsPerBatch", st);
+	if (b->max_bytes_jn)
+		emit_template(e, b->max_bytes_jn, "MaxInputBytesPerBatch", st);
+	if (b->batch_input_jn)
+		emit_template(e, b->batch_input_jn, "BatchInput", st);
 	out(e, "static const asl_item_batcher map_%d_batcher = {\n", id);
 	if (b->max_items)
 		out(e, "\t.max_items = %lld,\n", (long long)b->max_items);
@@ -765,6 +779,12 @@ emit_batcher(struct emitter *e, struct state *st, int id)
 		out(e, "\t.max_bytes_path = &path_%d,\n", b->max_bytes_path->id);
 	if (b->batch_input)
 		out(e, "\t.batch_input = &tpl_%d,\n", b->batch_input->id);
+	if (b->max_items_jn)
+		out(e, "\t.max_items_jn = &tpl_%d,\n", b->max_items_jn->id);
+	if (b->max_bytes_jn)
+		out(e, "\t.max_bytes_jn = &tpl_%d,\n", b->max_bytes_jn->id);
+	if (b->batch_input_jn)
+		out(e, "\t.batch_input_jn = &tpl_%d,\n", b->batch_input_jn->id);
 	out(e, "};\n");
 }
 
@@ -778,9 +798,13 @@ emit_writer(struct emitter *e, struct state *st, int id)
 
 	if (w->parameters)
 		emit_template(e, w->parameters, "ResultWriter Parameters", st);
+	if (w->arguments)
+		emit_template(e, w->arguments, "ResultWriter Arguments", st);
 	out(e, "static const asl_result_writer map_%d_writer = {\n", id);
 	if (w->parameters)
 		out(e, "\t.parameters = &tpl_%d,\n", w->parameters->id);
+	if (w->arguments)
+		out(e, "\t.arguments = &tpl_%d,\n", w->arguments->id);
 	out(e, "\t.jsonl = %d, .transformation = %s,\n};\n", w->jsonl, names[w->transformation]);
 }
 

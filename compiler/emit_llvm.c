@@ -847,7 +847,7 @@ parallel_ref(struct lx *x, const struct state *st)
 static LLVMValueRef
 reader_ref(struct lx *x, const struct item_reader *r, int id)
 {
-	struct cfield f[9];
+	struct cfield f[11];
 	int n = 0;
 
 	f[n++] = FI(asl_item_reader, type, r->type == INPUT_JSON ? ASL_INPUT_JSON :
@@ -867,6 +867,10 @@ reader_ref(struct lx *x, const struct item_reader *r, int id)
 	f[n++] = FI(asl_item_reader, max_items, r->max_items);
 	if (r->max_items_path)
 		f[n++] = FP(asl_item_reader, max_items_path, path_ref(x, r->max_items_path));
+	if (r->arguments)
+		f[n++] = FP(asl_item_reader, arguments, template_ref(x, r->arguments));
+	if (r->max_items_jn)
+		f[n++] = FP(asl_item_reader, max_items_jn, template_ref(x, r->max_items_jn));
 	return global(x, arena_printf("map_%d_reader", id), cstruct(x, sizeof(asl_item_reader), f, n),
 		      _Alignof(asl_item_reader));
 }
@@ -874,7 +878,7 @@ reader_ref(struct lx *x, const struct item_reader *r, int id)
 static LLVMValueRef
 batcher_ref(struct lx *x, const struct item_batcher *b, int id)
 {
-	struct cfield f[5];
+	struct cfield f[8];
 	int n = 0;
 
 	f[n++] = FI(asl_item_batcher, max_items, b->max_items);
@@ -885,6 +889,12 @@ batcher_ref(struct lx *x, const struct item_batcher *b, int id)
 		f[n++] = FP(asl_item_batcher, max_bytes_path, path_ref(x, b->max_bytes_path));
 	if (b->batch_input)
 		f[n++] = FP(asl_item_batcher, batch_input, template_ref(x, b->batch_input));
+	if (b->max_items_jn)
+		f[n++] = FP(asl_item_batcher, max_items_jn, template_ref(x, b->max_items_jn));
+	if (b->max_bytes_jn)
+		f[n++] = FP(asl_item_batcher, max_bytes_jn, template_ref(x, b->max_bytes_jn));
+	if (b->batch_input_jn)
+		f[n++] = FP(asl_item_batcher, batch_input_jn, template_ref(x, b->batch_input_jn));
 	return global(x, arena_printf("map_%d_batcher", id),
 		      cstruct(x, sizeof(asl_item_batcher), f, n), _Alignof(asl_item_batcher));
 }
@@ -892,7 +902,7 @@ batcher_ref(struct lx *x, const struct item_batcher *b, int id)
 static LLVMValueRef
 writer_ref(struct lx *x, const struct result_writer *w, int id)
 {
-	struct cfield f[3];
+	struct cfield f[4];
 	int n = 0;
 
 	if (w->parameters)
@@ -902,6 +912,8 @@ writer_ref(struct lx *x, const struct result_writer *w, int id)
 		    w->transformation == TRANSFORM_NONE ? ASL_TRANSFORM_NONE :
 		    w->transformation == TRANSFORM_COMPACT ? ASL_TRANSFORM_COMPACT :
 		    ASL_TRANSFORM_FLATTEN);
+	if (w->arguments)
+		f[n++] = FP(asl_result_writer, arguments, template_ref(x, w->arguments));
 	return global(x, arena_printf("map_%d_writer", id),
 		      cstruct(x, sizeof(asl_result_writer), f, n), _Alignof(asl_result_writer));
 }

@@ -77,6 +77,28 @@ key_at(const char *ptr)
 	return l;
 }
 
+/* key, a field of the JSONata query language, in a JSONPath state. */
+static void
+jsonata_field(const char *mptr, const char *key)
+{
+	diag_error(key_at(mptr), "\"%s\" belongs to the JSONata query language; this state uses JSONPath "
+		   "(\"QueryLanguage\": \"JSONata\" changes that)", key);
+}
+
+/* key, a member of the JSONPath query language, in a JSONata state. */
+static void
+jsonpath_member(const char *mptr, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n > 4 && strcmp(key + n - 4, "Path") == 0)
+		diag_error(key_at(mptr), "\"%s\" belongs to the JSONPath query language; in a JSONata state, "
+			   "\"%.*s\" takes an expression (\"{%% ... %%}\")", key, (int)(n - 4), key);
+	else
+		diag_error(key_at(mptr), "\"%s\" belongs to the JSONPath query language; a JSONata state "
+			   "uses \"Arguments\" instead", key);
+}
+
 /* ---- variables: who assigns them, who reads them ---- */
 
 void
@@ -624,6 +646,32 @@ parse_jtemplate(struct program *prog, json_t *v, const char *ptr, const char *na
 	return built(&tb, jtemplate_value(prog, &tb, v, ptr, NULL, name));
 }
 
+/*
+** Numeric fields of a JSONata state (names[i], what they must be) that may
+** instead be an expression: a string is one, or an error, and is taken
+** out of obj so that the reading of the number that follows sees none.
+*/
+static void
+parse_jnumbers(struct program *prog, json_t *obj, const char *ptr, const char *const *names,
+	       struct template **const *slots, size_t n, const char *what)
+{
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *mptr = diag_ptr_member(ptr, names[i]);
+
+		if (!(v = json_object_get(obj, names[i])) || !json_is_string(v))
+			continue;
+		if (!is_expression(json_string_value(v), json_string_length(v)))
+			diag_error(at(mptr), "\"%s\" must be %s or a JSONata expression (\"{%% ... %%}\")",
+				   names[i], what);
+		else
+			*slots[i] = parse_jtemplate(prog, v, mptr, names[i]);
+		json_object_del(obj, names[i]);
+	}
+}
+
 /* ---- Assign ---- */
 
 /* The service's limit on a variable's name. */
@@ -858,7 +906,7 @@ parse_rule(struct program *prog, json_t *r, const char *ptr, int depth)
 			rule->assign = parse_assign(prog, v, mptr, false);
 			ok &= rule->assign != NULL;
 		} else if (strcmp(key, "Condition") == 0 || strcmp(key, "Output") == 0) {
-			diag_error(key_at(mptr), "\"%s\" belongs to the JSONata query language, which is not supported yet", key);
+			jsonata_field(mptr, key);
 			ok = false;
 			strange = true;
 		} else {
@@ -1266,20 +1314,9 @@ parse_task(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 			  "takes (on AWS, up to 99999999 seconds)");
 	if (st->jsonata) {
 		static const char *const names[] = { "TimeoutSeconds", "HeartbeatSeconds" };
-		struct template **jn[] = { &st->task.timeout_jn, &st->task.heartbeat_jn };
-		size_t i;
+		struct template **const jn[] = { &st->task.timeout_jn, &st->task.heartbeat_jn };
 
-		for (i = 0; i < 2; i++)
-			if ((v = json_object_get(obj, names[i])) && json_is_string(v)) {
-				if (!is_expression(json_string_value(v), json_string_length(v)))
-					diag_error(at(diag_ptr_member(ptr, names[i])),
-						   "\"%s\" must be an integer or a JSONata expression (\"{%% ... %%}\")",
-						   names[i]);
-				else
-					*jn[i] = parse_jtemplate(prog, v, diag_ptr_member(ptr, names[i]),
-								 names[i]);
-				json_object_del(obj, names[i]);	/* read: not a number */
-			}
+		parse_jnumbers(prog, obj, ptr, names, jn, 2, "an integer");
 	}
 	if ((v = json_object_get(obj, "TimeoutSeconds")))
 		want_int(v, tptr, "TimeoutSeconds", 1, SECONDS_MAX, &st->task.timeout);
@@ -1587,8 +1624,7 @@ parse_state(struct program *prog, const char *name, json_t *obj, const char *ptr
 			diag_error(key_at(mptr), "\"%s\" is not supported yet", key);
 			supported = false;
 		} else if (fields[f].support == JSONATA && !st->jsonata) {
-			diag_error(key_at(mptr), "\"%s\" belongs to the JSONata query language; this state uses JSONPath (\"QueryLanguage\": \"JSONata\" changes that)",
-				   key);
+			jsonata_field(mptr, key);
 			supported = false;
 		} else if (st->jsonata && jsonpath_only(f)) {
 			diag_error(key_at(mptr), "\"%s\" belongs to the JSONPath query language; a JSONata state uses \"Arguments\", \"Output\" and \"Assign\" instead",
@@ -1901,30 +1937,38 @@ label_ok(const char *s)
 */
 static void
 member_fields(json_t *obj, const char *ptr, const char *what, const char *const *names, int n,
-	      const char *const *later)
+	      const char *const *later, bool jsonata)
 {
-	const char *key;
+	/* The members one query language has and the other does not. */
+	static const char *const jsonpath[] = {
+		"Parameters", "MaxItemsPath", "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"
+	};
+	const char *key, *mptr;
 	json_t *v;
 	int i;
 
 	json_object_foreach(obj, key, v) {
+		mptr = diag_ptr_member(ptr, key);
 		for (i = 0; i < n; i++)
 			if (strcmp(key, names[i]) == 0)
 				break;
-		if (i < n)
+		if (i < n) {
+			size_t k;
+
+			for (k = 0; jsonata && k < sizeof jsonpath / sizeof jsonpath[0]; k++)
+				if (strcmp(key, jsonpath[k]) == 0)
+					jsonpath_member(mptr, key);
+			if (!jsonata && strcmp(key, "Arguments") == 0)
+				jsonata_field(mptr, key);
 			continue;
+		}
 		for (i = 0; later && later[i]; i++)
 			if (strcmp(key, later[i]) == 0)
 				break;
 		if (later && later[i])
-			diag_error(key_at(diag_ptr_member(ptr, key)), "\"%s\" in %s is not supported yet",
-				   key, what);
-		else if (strcmp(key, "Arguments") == 0)
-			diag_error(key_at(diag_ptr_member(ptr, key)),
-				   "\"%s\" belongs to the JSONata query language, which is not supported yet", key);
+			diag_error(key_at(mptr), "\"%s\" in %s is not supported yet", key, what);
 		else
-			diag_error(key_at(diag_ptr_member(ptr, key)), "\"%s\" is not a field of %s",
-				   key, what);
+			diag_error(key_at(mptr), "\"%s\" is not a field of %s", key, what);
 	}
 }
 
@@ -1962,28 +2006,34 @@ count_field(struct program *prog, json_t *obj, const char *ptr, const char *name
 		*path = want_path(prog, v, diag_ptr_member(ptr, path_name), path_name, PATH_REFERENCE);
 }
 
-/* A Parameters of S3 names: a template; its constant members noted. */
+/*
+** The Parameters of S3 names (in JSONata, the Arguments): a template; its
+** constant members noted.
+*/
 static struct template *
 s3_parameters(struct program *prog, json_t *obj, const char *ptr, const char *what,
-	      const char *key_name, const char **bucket, const char **key)
+	      const char *key_name, bool jsonata, const char **bucket, const char **key)
 {
-	const char *pptr = diag_ptr_member(ptr, "Parameters");
-	json_t *v = json_object_get(obj, "Parameters");
+	const char *field = jsonata ? "Arguments" : "Parameters";
+	const char *pptr = diag_ptr_member(ptr, field);
+	json_t *v = json_object_get(obj, field);
 	struct template *t;
 
-	if (!v && json_object_get(obj, "Arguments"))
-		return NULL;	/* reported: JSONata */
+	if (!v && json_object_get(obj, jsonata ? "Parameters" : "Arguments"))
+		return NULL;	/* reported: the other query language's */
 	if (!v) {
-		diag_error(key_at(ptr), "%s needs \"Parameters\" with \"Bucket\" and \"%s\"",
-			   what, key_name);
+		diag_error(key_at(ptr), "%s needs \"%s\" with \"Bucket\" and \"%s\"",
+			   what, field, key_name);
 		return NULL;
 	}
+	if (jsonata && json_is_string(v) && is_expression(json_string_value(v), json_string_length(v)))
+		return parse_jtemplate(prog, v, pptr, field);	/* names known when it runs */
 	if (!json_is_object(v) ||
-	    (!json_object_get(v, "Bucket") && !json_object_get(v, "Bucket.$"))) {
-		diag_error(at(pptr), "the \"Parameters\" of %s need \"Bucket\"", what);
+	    (!json_object_get(v, "Bucket") && (jsonata || !json_object_get(v, "Bucket.$")))) {
+		diag_error(at(pptr), "the \"%s\" of %s need \"Bucket\"", field, what);
 		return NULL;
 	}
-	t = parse_template(prog, v, pptr, "Parameters");
+	t = jsonata ? parse_jtemplate(prog, v, pptr, field) : parse_template(prog, v, pptr, field);
 	if (t) {
 		*bucket = constant_member(prog, t, "Bucket");
 		if (key)
@@ -1997,17 +2047,19 @@ static const char *const delimiters[] = { "COMMA", "PIPE", "SEMICOLON", "SPACE",
 static const char delimiter_chars[] = { ',', '|', ';', ' ', '\t' };
 
 static struct item_reader *
-parse_item_reader(struct program *prog, json_t *v, const char *ptr)
+parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata)
 {
-	static const char *const allowed[] = { "Resource", "Parameters", "ReaderConfig" };
+	static const char *const allowed[] = { "Resource", "Parameters", "Arguments", "ReaderConfig" };
 	static const char *const config_fields[] = {
 		"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems",
 		"MaxItemsPath", "ItemsPointer"
 	};
+	static const char *const max_items[] = { "MaxItems" };
 	/* For listObjectsV2 and manifests, which aslc does not read yet. */
 	static const char *const config_later[] = { "Transformation", "ManifestType", NULL };
 	struct item_reader *r = arena_alloc(sizeof *r);
 	const char *res, *cptr = diag_ptr_member(ptr, "ReaderConfig");
+	struct template *names;
 	json_t *c, *x;
 	int k;
 
@@ -2016,7 +2068,7 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(ptr), "\"ItemReader\" must be an object, not %s", type_name(v));
 		return NULL;
 	}
-	member_fields(v, ptr, "\"ItemReader\"", allowed, 3, NULL);
+	member_fields(v, ptr, "\"ItemReader\"", allowed, 4, NULL, jsonata);
 	if (!(x = json_object_get(v, "Resource"))) {
 		diag_error(key_at(ptr), "\"ItemReader\" needs \"Resource\"");
 		return NULL;
@@ -2029,7 +2081,11 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 			   "\"Resource\" of an \"ItemReader\" must be arn:aws:states:::s3:getObject, not \"%s\"", res);
 		return NULL;
 	}
-	r->parameters = s3_parameters(prog, v, ptr, "an \"ItemReader\"", "Key", &r->bucket, &r->key);
+	names = s3_parameters(prog, v, ptr, "an \"ItemReader\"", "Key", jsonata, &r->bucket, &r->key);
+	if (jsonata)
+		r->arguments = names;
+	else
+		r->parameters = names;
 	c = json_object_get(v, "ReaderConfig");
 	if (!c) {
 		diag_error(key_at(ptr), "\"ItemReader\" needs \"ReaderConfig\" with \"InputType\"");
@@ -2039,7 +2095,7 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(cptr), "\"ReaderConfig\" must be an object, not %s", type_name(c));
 		return NULL;
 	}
-	member_fields(c, cptr, "\"ReaderConfig\"", config_fields, 7, config_later);
+	member_fields(c, cptr, "\"ReaderConfig\"", config_fields, 7, config_later, jsonata);
 	if (!(x = json_object_get(c, "InputType"))) {
 		diag_error(key_at(cptr), "\"ReaderConfig\" needs \"InputType\" (JSON, JSONL or CSV)");
 	} else {
@@ -2097,6 +2153,11 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 			diag_error(at(iptr), "Invalid input: JSON Pointer expression must start with '/': \"%s\"",
 				   r->items_pointer);
 	}
+	if (jsonata) {
+		struct template **const jn[] = { &r->max_items_jn };
+
+		parse_jnumbers(prog, c, cptr, max_items, jn, 1, "an integer");
+	}
 	count_field(prog, c, cptr, "MaxItems", "MaxItemsPath", &r->max_items, &r->max_items_path);
 	if (r->max_items > 100000000)
 		diag_error(at(diag_ptr_member(cptr, "MaxItems")), "\"MaxItems\" is at most 100000000");
@@ -2104,7 +2165,7 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr)
 }
 
 static struct item_batcher *
-parse_item_batcher(struct program *prog, json_t *v, const char *ptr)
+parse_item_batcher(struct program *prog, json_t *v, const char *ptr, bool jsonata)
 {
 	static const char *const allowed[] = {
 		"MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch",
@@ -2117,7 +2178,16 @@ parse_item_batcher(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(ptr), "\"ItemBatcher\" must be an object, not %s", type_name(v));
 		return NULL;
 	}
-	member_fields(v, ptr, "\"ItemBatcher\"", allowed, 5, NULL);
+	member_fields(v, ptr, "\"ItemBatcher\"", allowed, 5, NULL, jsonata);
+	if (!json_object_get(v, "MaxItemsPerBatch") && !json_object_get(v, "MaxItemsPerBatchPath") &&
+	    !json_object_get(v, "MaxInputBytesPerBatch") && !json_object_get(v, "MaxInputBytesPerBatchPath"))
+		diag_error(at(ptr), "\"ItemBatcher\" needs \"MaxItemsPerBatch\" or \"MaxInputBytesPerBatch\" (or their Path forms)");
+	if (jsonata) {
+		struct template **const jn[] = { &b->max_items_jn, &b->max_bytes_jn };
+
+		parse_jnumbers(prog, v, ptr, allowed + 0, jn, 1, "an integer");
+		parse_jnumbers(prog, v, ptr, allowed + 2, jn + 1, 1, "an integer");
+	}
 	count_field(prog, v, ptr, "MaxItemsPerBatch", "MaxItemsPerBatchPath", &b->max_items,
 		    &b->max_items_path);
 	count_field(prog, v, ptr, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
@@ -2125,18 +2195,17 @@ parse_item_batcher(struct program *prog, json_t *v, const char *ptr)
 	if (b->max_bytes > ASL_PAYLOAD_LIMIT)
 		diag_error(at(diag_ptr_member(ptr, "MaxInputBytesPerBatch")),
 			   "\"MaxInputBytesPerBatch\" is at most %d (256 KiB)", ASL_PAYLOAD_LIMIT);
-	if (!json_object_get(v, "MaxItemsPerBatch") && !json_object_get(v, "MaxItemsPerBatchPath") &&
-	    !json_object_get(v, "MaxInputBytesPerBatch") && !json_object_get(v, "MaxInputBytesPerBatchPath"))
-		diag_error(at(ptr), "\"ItemBatcher\" needs \"MaxItemsPerBatch\" or \"MaxInputBytesPerBatch\" (or their Path forms)");
-	if ((x = json_object_get(v, "BatchInput")))
+	if ((x = json_object_get(v, "BatchInput")) && jsonata)
+		b->batch_input_jn = parse_jtemplate(prog, x, diag_ptr_member(ptr, "BatchInput"), "BatchInput");
+	else if (x)
 		b->batch_input = parse_template(prog, x, diag_ptr_member(ptr, "BatchInput"), "BatchInput");
 	return b;
 }
 
 static struct result_writer *
-parse_result_writer(struct program *prog, json_t *v, const char *ptr)
+parse_result_writer(struct program *prog, json_t *v, const char *ptr, bool jsonata)
 {
-	static const char *const allowed[] = { "Resource", "Parameters", "WriterConfig" };
+	static const char *const allowed[] = { "Resource", "Parameters", "Arguments", "WriterConfig" };
 	static const char *const config_fields[] = { "OutputType", "Transformation" };
 	static const char *const output_types[] = { "JSON", "JSONL" };
 	static const char *const transformations[] = { "NONE", "COMPACT", "FLATTEN" };
@@ -2149,24 +2218,31 @@ parse_result_writer(struct program *prog, json_t *v, const char *ptr)
 		diag_error(at(ptr), "\"ResultWriter\" must be an object with \"Resource\" or \"WriterConfig\"");
 		return NULL;
 	}
-	member_fields(v, ptr, "\"ResultWriter\"", allowed, 3, NULL);
+	member_fields(v, ptr, "\"ResultWriter\"", allowed, 4, NULL, jsonata);
 	if ((x = json_object_get(v, "Resource"))) {
 		const char *res = want_string(x, diag_ptr_member(ptr, "Resource"), "Resource");
 
 		if (res && strcmp(res, "arn:aws:states:::s3:putObject") != 0)
 			diag_error(at(diag_ptr_member(ptr, "Resource")),
 				   "\"Resource\" of a \"ResultWriter\" must be arn:aws:states:::s3:putObject, not \"%s\"", res);
-		w->parameters = s3_parameters(prog, v, ptr, "a \"ResultWriter\"", "Prefix", &w->bucket, NULL);
-	} else if (json_object_get(v, "Parameters")) {
-		diag_error(key_at(diag_ptr_member(ptr, "Parameters")),
-			   "\"Parameters\" of a \"ResultWriter\" go with \"Resource\"");
+		struct template *names = s3_parameters(prog, v, ptr, "a \"ResultWriter\"", "Prefix",
+						       jsonata, &w->bucket, NULL);
+
+		if (jsonata)
+			w->arguments = names;
+		else
+			w->parameters = names;
+	} else if (json_object_get(v, jsonata ? "Arguments" : "Parameters")) {
+		diag_error(key_at(diag_ptr_member(ptr, jsonata ? "Arguments" : "Parameters")),
+			   "\"%s\" of a \"ResultWriter\" go with \"Resource\"",
+			   jsonata ? "Arguments" : "Parameters");
 	}
 	if ((c = json_object_get(v, "WriterConfig"))) {
 		if (!json_is_object(c)) {
 			diag_error(at(cptr), "\"WriterConfig\" must be an object, not %s", type_name(c));
 			return w;
 		}
-		member_fields(c, cptr, "\"WriterConfig\"", config_fields, 2, NULL);
+		member_fields(c, cptr, "\"WriterConfig\"", config_fields, 2, NULL, jsonata);
 		if ((x = json_object_get(c, "OutputType")))
 			w->jsonl = want_word(x, diag_ptr_member(cptr, "OutputType"), "OutputType",
 					     output_types, 2) == 1;
@@ -2229,20 +2305,9 @@ parse_map(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 		static const char *const names[] = {
 			"MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount"
 		};
-		struct template **jn[] = { &mp->max_concurrency_jn, &mp->percentage_jn, &mp->count_jn };
-		size_t i;
+		struct template **const jn[] = { &mp->max_concurrency_jn, &mp->percentage_jn, &mp->count_jn };
 
-		for (i = 0; i < sizeof names / sizeof names[0]; i++)
-			if ((v = json_object_get(obj, names[i])) && json_is_string(v)) {
-				if (!is_expression(json_string_value(v), json_string_length(v)))
-					diag_error(at(diag_ptr_member(ptr, names[i])),
-						   "\"%s\" must be a number or a JSONata expression (\"{%% ... %%}\")",
-						   names[i]);
-				else
-					*jn[i] = parse_jtemplate(prog, v, diag_ptr_member(ptr, names[i]),
-								 names[i]);
-				json_object_del(obj, names[i]);	/* read: not a number */
-			}
+		parse_jnumbers(prog, obj, ptr, names, jn, 3, "a number");
 	}
 	if (one_of(obj, ptr, "MaxConcurrency", "MaxConcurrencyPath")) {
 		if ((v = json_object_get(obj, "MaxConcurrency")))
@@ -2278,11 +2343,11 @@ parse_map(struct program *prog, struct state *st, json_t *obj, const char *ptr)
 						   "ToleratedFailureCountPath", PATH_REFERENCE);
 	}
 	if ((v = json_object_get(obj, "ItemReader")))
-		mp->reader = parse_item_reader(prog, v, diag_ptr_member(ptr, "ItemReader"));
+		mp->reader = parse_item_reader(prog, v, diag_ptr_member(ptr, "ItemReader"), st->jsonata);
 	if ((v = json_object_get(obj, "ItemBatcher")))
-		mp->batcher = parse_item_batcher(prog, v, diag_ptr_member(ptr, "ItemBatcher"));
+		mp->batcher = parse_item_batcher(prog, v, diag_ptr_member(ptr, "ItemBatcher"), st->jsonata);
 	if ((v = json_object_get(obj, "ResultWriter")))
-		mp->writer = parse_result_writer(prog, v, diag_ptr_member(ptr, "ResultWriter"));
+		mp->writer = parse_result_writer(prog, v, diag_ptr_member(ptr, "ResultWriter"), st->jsonata);
 	/* The service documents these for a Distributed Map only. */
 	if (!mp->distributed) {
 		static const char *const only[] = { "ItemReader", "ItemBatcher", "ResultWriter", "Label" };

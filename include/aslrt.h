@@ -30,7 +30,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 10
+#define ASLRT_ABI 11
 
 #include <stddef.h>
 #include <stdint.h>
@@ -367,6 +367,8 @@ typedef struct asl_item_reader {
 	const char *items_pointer;	/* ItemsPointer, or NULL */
 	int64_t max_items;	/* MaxItems; 0: all */
 	const asl_path *max_items_path;
+	const asl_template *arguments;	/* JSONata: Bucket, Key */
+	const asl_template *max_items_jn;	/* JSONata MaxItems */
 } asl_item_reader;
 
 /* ItemBatcher. */
@@ -376,6 +378,8 @@ typedef struct asl_item_batcher {
 	int64_t max_bytes;	/* MaxInputBytesPerBatch; 0: 256 KiB */
 	const asl_path *max_bytes_path;
 	const asl_template *batch_input;	/* BatchInput, or NULL */
+	/* JSONata MaxItemsPerBatch, MaxInputBytesPerBatch, BatchInput */
+	const asl_template *max_items_jn, *max_bytes_jn, *batch_input_jn;
 } asl_item_batcher;
 
 /* ResultWriter: the children's results, in files as the service writes them. */
@@ -384,6 +388,7 @@ typedef struct asl_result_writer {
 	const asl_template *parameters;	/* Bucket, Prefix; NULL: no files */
 	int jsonl;		/* OutputType JSONL */
 	int transformation;	/* enum asl_transformation */
+	const asl_template *arguments;	/* JSONata: Bucket, Prefix */
 } asl_result_writer;
 
 /* A Map state's item processor and the fields that feed it. */

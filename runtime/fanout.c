@@ -24,6 +24,7 @@
 #include "aslrt_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -775,6 +776,28 @@ float_value(const json_t *x, double *d)
 	return !*end && !errno && *d == *d;
 }
 
+/*
+** A count of a JSONata state (MaxConcurrency, MaxItems...): what t makes
+** of the state's input v, an integer from 0 to 2^31 - 1, or fail.
+*/
+static bool
+jn_count(asl_ctx *ctx, const asl_template *t, json_t *v, const char *want, int64_t *n)
+{
+	json_t *x = aslp_jn_template(ctx, t, v, NULL, NULL);
+	bool ok;
+
+	if (!x)
+		return false;
+	ok = json_is_number(x) && json_number_value(x) >= 0 && json_number_value(x) <= INT32_MAX &&
+	     json_number_value(x) == floor(json_number_value(x));
+	if (ok)
+		*n = (int64_t)json_number_value(x);
+	else
+		aslp_jn_unexpected(ctx, t, want, x);
+	json_decref(x);
+	return ok;
+}
+
 /* MaxConcurrency, or the integer at MaxConcurrencyPath; 0 is no limit. */
 static bool
 max_concurrency(asl_ctx *ctx, const asl_map_desc *m, json_t *v, int64_t *n)
@@ -783,19 +806,8 @@ max_concurrency(asl_ctx *ctx, const asl_map_desc *m, json_t *v, int64_t *n)
 	bool ok;
 
 	*n = m->max_concurrency;
-	if (m->max_concurrency_jn) {
-		if (!(x = aslp_jn_template(ctx, m->max_concurrency_jn, v, NULL, NULL)))
-			return false;
-		ok = json_is_number(x) && json_number_value(x) >= 0 &&
-		     json_number_value(x) <= INT32_MAX &&
-		     json_number_value(x) == (double)(int64_t)json_number_value(x);
-		if (ok)
-			*n = (int64_t)json_number_value(x);
-		else
-			aslp_jn_unexpected(ctx, m->max_concurrency_jn, "integer", x);
-		json_decref(x);
-		return ok;
-	}
+	if (m->max_concurrency_jn)
+		return jn_count(ctx, m->max_concurrency_jn, v, "integer", n);
 	if (!m->max_concurrency_path)
 		return true;
 	if (!(x = path_value(ctx, m->max_concurrency_path, v)))
@@ -824,16 +836,8 @@ tolerance(asl_ctx *ctx, const asl_map_desc *m, json_t *v, struct fan *f)
 			f->tolerated_percentage = json_number_value(x);
 		json_decref(x);
 	}
-	if (ok && m->count_jn) {
-		if (!(x = aslp_jn_template(ctx, m->count_jn, v, NULL, NULL)))
-			return false;
-		if (!json_is_number(x) || json_number_value(x) < 0 ||
-		    json_number_value(x) != (double)(int64_t)json_number_value(x))
-			ok = aslp_jn_unexpected(ctx, m->count_jn, "non-negative integer", x) == ASL_OK;
-		else
-			f->tolerated_count = (int64_t)json_number_value(x);
-		json_decref(x);
-	}
+	if (ok && m->count_jn)
+		ok = jn_count(ctx, m->count_jn, v, "non-negative integer", &f->tolerated_count);
 	if (m->percentage_path) {
 		if (!(x = path_value(ctx, m->percentage_path, v)))
 			return false;
@@ -916,7 +920,9 @@ batches(asl_ctx *ctx, struct fan *f, json_t *v)
 	if ((b->max_items_path && !path_count(ctx, b->max_items_path, v, "MaxItemsPerBatchPath",
 					      &max_items)) ||
 	    (b->max_bytes_path && !path_count(ctx, b->max_bytes_path, v, "MaxInputBytesPerBatchPath",
-					      &max_bytes)))
+					      &max_bytes)) ||
+	    (b->max_items_jn && !jn_count(ctx, b->max_items_jn, v, "integer", &max_items)) ||
+	    (b->max_bytes_jn && !jn_count(ctx, b->max_bytes_jn, v, "integer", &max_bytes)))
 		return NULL;
 	if (max_items < 0 || max_bytes < 0) {
 		aslp_fail_state(ctx, "States.Runtime", "%s must be positive.",
@@ -924,6 +930,8 @@ batches(asl_ctx *ctx, struct fan *f, json_t *v)
 		return NULL;
 	}
 	if (b->batch_input && !(input = asl_parameters(ctx, b->batch_input, json_incref(v))))
+		return NULL;
+	if (b->batch_input_jn && !(input = aslp_jn_template(ctx, b->batch_input_jn, v, NULL, NULL)))
 		return NULL;
 	selected = json_array();
 	child_init(&c, ctx, NULL, 0);
@@ -992,7 +1000,7 @@ oom_e:
 		json_decref(e);
 		goto oom;
 	}
-	if (!w->parameters) {
+	if (!w->parameters && !w->arguments) {
 		out = json_incref(all);
 		goto done;
 	}
@@ -1123,6 +1131,8 @@ asl_map(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 		max_items = m->reader->max_items;
 		if (m->reader->max_items_path)
 			ready = path_count(ctx, m->reader->max_items_path, v, "MaxItemsPath", &max_items);
+		if (m->reader->max_items_jn)
+			ready = jn_count(ctx, m->reader->max_items_jn, v, "integer", &max_items);
 	}
 	if (ready && m->distributed) {
 		ready = start_run(ctx, &f, v, max_items);

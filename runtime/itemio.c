@@ -386,7 +386,8 @@ aslp_read_items(asl_ctx *ctx, const asl_item_reader *r, json_t *v, int64_t max_i
 	char *path, *why, *text;
 	size_t len;
 
-	params = r->parameters ? asl_parameters(ctx, r->parameters, json_incref(v)) : json_object();
+	params = r->arguments ? aslp_jn_template(ctx, r->arguments, v, NULL, NULL) :
+		 r->parameters ? asl_parameters(ctx, r->parameters, json_incref(v)) : json_object();
 	if (!params)
 		return NULL;
 	if (!s3_names(ctx, "States.ItemReaderFailed", params, "Key", &bucket, &key)) {
@@ -537,7 +538,8 @@ aslp_write_results(asl_ctx *ctx, const asl_result_writer *w, json_t *v, const ch
 	lists[0] = failed;
 	lists[1] = NULL;
 	lists[2] = succeeded;
-	params = asl_parameters(ctx, w->parameters, json_incref(v));
+	params = w->arguments ? aslp_jn_template(ctx, w->arguments, v, NULL, NULL) :
+		 asl_parameters(ctx, w->parameters, json_incref(v));
 	if (!params)
 		return NULL;
 	if (!s3_names(ctx, "States.ResultWriterFailed", params, "Prefix", &bucket, &prefix))
