@@ -1427,11 +1427,11 @@ emit_state(struct emitter *e, const struct machine *m, const struct state *st,
 			if (handled) {
 				/* The input stays whole until the state succeeds. */
 				if (op->path) {
-					out(e, "\tv = asl_result_path(ctx, &path_%d, asl_incref(in), v);\t/* ResultPath ",
+					out(e, "\tv = asl_result_path_handled(ctx, &path_%d, asl_incref(in), v);\t/* ResultPath ",
 					    op->path->id);
 					c_comment(e, op->path->text);
 				} else {
-					out(e, "\tv = asl_result_path(ctx, NULL, asl_incref(in), v);\t/* ResultPath null");
+					out(e, "\tv = asl_result_path_handled(ctx, NULL, asl_incref(in), v);\t/* ResultPath null");
 				}
 				out(e, " */\n\tif (!v)\n\t\tgoto %s;\n\tasl_decref(in);\n\tin = v;\n\tv = NULL;\n",
 				    e->fail);

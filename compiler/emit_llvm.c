@@ -78,6 +78,7 @@ llvm_build(const struct program *prog, const struct llvm_options *lo, const char
 	X(asl_result_selector, "p:ppp", json_t *(asl_ctx *, const asl_template *, json_t *)) \
 	X(asl_pass_result, "p:pip", json_t *(asl_ctx *, int, json_t *)) \
 	X(asl_result_path, "p:pppp", json_t *(asl_ctx *, const asl_path *, json_t *, json_t *)) \
+	X(asl_result_path_handled, "p:pppp", json_t *(asl_ctx *, const asl_path *, json_t *, json_t *)) \
 	X(asl_result_size, "i:pz", int (asl_ctx *, size_t)) \
 	X(asl_task_timeouts, "i:ppp", int (asl_ctx *, const asl_task_desc *, json_t *)) \
 	X(asl_task, "p:ppp", json_t *(asl_ctx *, const asl_task_desc *, json_t *)) \
@@ -1462,7 +1463,7 @@ state(struct lx *x, const struct state *st)
 
 				a[2] = rt_call(x, RT_asl_incref, &in, 1);
 				a[3] = load(x, x->v);
-				step(x, x->v, rt_call(x, RT_asl_result_path, a, 4), x->fail);
+				step(x, x->v, rt_call(x, RT_asl_result_path_handled, a, 4), x->fail);
 				in = load(x, x->in);
 				rt_call(x, RT_asl_decref, &in, 1);
 				store(x, x->in, load(x, x->v));

@@ -30,7 +30,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 11
+#define ASLRT_ABI 12
 
 #include <stddef.h>
 #include <stdint.h>
@@ -645,6 +645,12 @@ json_t *asl_pass_result(asl_ctx *ctx, int k, json_t *v);
 ** write; consumes both. A NULL path (ResultPath null) keeps in.
 */
 json_t *asl_result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v);
+/*
+** The same in a state with catchers: the caller keeps a reference to in,
+** the state's input for a catcher, and lets go of it when this succeeds.
+** in may be written in place when no catchable failure can follow.
+*/
+json_t *asl_result_path_handled(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v);
 /*
 ** Fail with States.DataLimitExceeded unless the state's result, whose
 ** serialized size the compiler computed, fits the service's limit.

@@ -767,6 +767,12 @@ member_size(const json_t *obj, const char *key)
 ** Write v into in at reference path p, creating missing objects on the
 ** way and copying every shared container it modifies. Consumes both.
 **
+** held is the references to in that the caller keeps and lets go of when
+** the write succeeds (asl_result_path_handled): 1 or 0. A document no one
+** else holds is written in place, though the caller holds it too, when no
+** failure a catcher could take can follow the write: the catcher reads the
+** state's input as it was.
+**
 ** The output's size is checked against the service's limit. When in is
 ** the document the last check measured (it flows from state to state
 ** unchanged until here), its size is known, and only what this write
@@ -774,7 +780,7 @@ member_size(const json_t *obj, const char *key)
 ** read the document at every state.
 */
 static json_t *
-result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
+result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v, int held)
 {
 	json_t *cur, *child;
 	bool known = in == ctx->measured;
@@ -800,7 +806,15 @@ result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
 		result_path_failure(ctx, p, NULL, in);
 		goto fail;
 	}
-	if (!aslp_own(&in)) {
+	/*
+	** With one step, every failure a catcher takes comes before the
+	** write; after it, only States.Runtime (out of memory, too deep) and
+	** the payload limit, which end the execution.
+	*/
+	if (held && p->nseg == 1 &&
+	    __atomic_load_n(&in->refcount, __ATOMIC_ACQUIRE) == (size_t)1 + (size_t)held)
+		;
+	else if (!aslp_own(&in)) {
 		aslp_oom(ctx);
 		goto fail;
 	}
@@ -891,17 +905,29 @@ fail:
 	return NULL;
 }
 
-json_t *
-asl_result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
+static json_t *
+result_path_step(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v, int held)
 {
 	json_t *out;
 
 	if (!ctx->test)
-		return result_path(ctx, p, in, v);
+		return result_path(ctx, p, in, v, held);
 	aslp_test_reach(ctx, ASLP_TS_AFTER_RESULT_SELECTOR);
-	out = result_path(ctx, p, in, v);
+	out = result_path(ctx, p, in, v, held);
 	aslp_test_step(ctx, ASLP_TS_AFTER_RESULT_PATH, out);
 	return out;
+}
+
+json_t *
+asl_result_path(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
+{
+	return result_path_step(ctx, p, in, v, 0);
+}
+
+json_t *
+asl_result_path_handled(asl_ctx *ctx, const asl_path *p, json_t *in, json_t *v)
+{
+	return result_path_step(ctx, p, in, v, 1);
 }
 
 /* ---- Wait ---- */
@@ -1425,5 +1451,5 @@ asl_catch_result(asl_ctx *ctx, const asl_path *p, json_t *in)
 		aslp_fail(ctx, "States.Runtime", "internal error: no error output");
 		return NULL;
 	}
-	return result_path(ctx, p, in, v);
+	return result_path(ctx, p, in, v, 0);
 }

@@ -234,7 +234,7 @@ try_0:	/* each attempt starts here */
 	v = asl_result_selector(ctx, &tpl_0, v);	/* ResultSelector */
 	if (!v)
 		goto error_0;
-	v = asl_result_path(ctx, &path_2, asl_incref(in), v);	/* ResultPath $.checks */
+	v = asl_result_path_handled(ctx, &path_2, asl_incref(in), v);	/* ResultPath $.checks */
 	if (!v)
 		goto error_0;
 	asl_decref(in);

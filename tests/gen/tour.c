@@ -296,7 +296,7 @@ try_2:	/* each attempt starts here */
 	v = asl_result_selector(ctx, &tpl_2, v);	/* ResultSelector */
 	if (!v)
 		goto error_2;
-	v = asl_result_path(ctx, &path_8, asl_incref(in), v);	/* ResultPath $.payment */
+	v = asl_result_path_handled(ctx, &path_8, asl_incref(in), v);	/* ResultPath $.payment */
 	if (!v)
 		goto error_2;
 	asl_decref(in);
