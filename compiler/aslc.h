@@ -415,6 +415,7 @@ struct task {
 	struct template *timeout_jn, *heartbeat_jn;	/* JSONata */
 	struct template *credentials;	/* Credentials */
 	int id;			/* emit_c: index of its descriptor */
+	int index;		/* in program.tasks (asl_task_desc.index) */
 };
 
 /* A Retry or Catch entry's ErrorEquals. */

@@ -663,8 +663,8 @@ emit_task_data(struct emitter *e, struct state *st)
 	c_string(e, st->name, strlen(st->name));
 	out(e, ",\n\t.resource = ");
 	c_string(e, t->resource, strlen(t->resource));
-	out(e, ",\n\t.kind = %s, .pattern = %s,\n", resource_kind_name[t->kind],
-	    pattern_name[t->pattern]);
+	out(e, ",\n\t.kind = %s, .pattern = %s, .index = %d,\n", resource_kind_name[t->kind],
+	    pattern_name[t->pattern], t->index);
 	if (t->function) {
 		out(e, "\t.function = ");
 		c_string(e, t->function, strlen(t->function));

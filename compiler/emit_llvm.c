@@ -714,7 +714,7 @@ task_ref(struct lx *x, const struct state *st)
 {
 	const struct task *t = &st->task;
 	LLVMValueRef g = ptrmap_get(&x->done, t);
-	struct cfield f[13];
+	struct cfield f[14];
 	int n = 0;
 
 	if (g)
@@ -738,6 +738,7 @@ task_ref(struct lx *x, const struct state *st)
 		f[n++] = FP(asl_task_desc, credentials, template_ref(x, t->credentials));
 		f[n++] = FI(asl_task_desc, jsonata, st->jsonata);
 	}
+	f[n++] = FI(asl_task_desc, index, t->index);
 	g = global(x, arena_printf("task_%d", x->ntask++), cstruct(x, sizeof(asl_task_desc), f, n),
 		   _Alignof(asl_task_desc));
 	ptrmap_put(&x->done, t, g);

@@ -256,9 +256,10 @@ done:
 ** run (unreachable ones are not compiled).
 */
 static void
-add_task(struct program *prog, const struct state *st)
+add_task(struct program *prog, struct state *st)
 {
 	prog->tasks = xrealloc(prog->tasks, (size_t)(prog->ntask + 1) * sizeof *prog->tasks);
+	st->task.index = prog->ntask;
 	prog->tasks[prog->ntask++] = st;
 }
 

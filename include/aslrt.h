@@ -300,6 +300,7 @@ typedef struct asl_task_desc {
 	const asl_template *heartbeat_jn;	/* JSONata HeartbeatSeconds, or NULL */
 	const asl_template *credentials;	/* Credentials: {"RoleArn": ...}, or NULL */
 	int jsonata;		/* credentials is a JSONata template */
+	int index;		/* in asl_program.tasks */
 } asl_task_desc;
 
 /* One retrier of a Retry field, with the service's defaults filled in. */
@@ -859,8 +860,9 @@ int asl_call_retry_count(asl_call *call);
 const char *asl_call_state(asl_call *call);
 const char *asl_call_resource(asl_call *call);
 /*
-** Milliseconds left before the task times out (TimeoutSeconds, the next
-** heartbeat, or the execution's end), or -1 if nothing limits it.
+** Milliseconds left before the task times out (its TimeoutSeconds, the
+** next heartbeat, or the machine's TimeoutSeconds), or -1 if nothing
+** limits it.
 */
 int64_t asl_call_remaining_ms(asl_call *call);
 /*

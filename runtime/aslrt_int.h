@@ -123,6 +123,9 @@ struct aslp_pool {
 	int woken;		/* signalled by post, not yet awake */
 	int max;		/* helpers at most: --max-threads - 1 */
 	bool closing;
+	bool started;		/* a helper has been started: set before the
+				   first, when no other thread runs, and read
+				   without the lock */
 };
 
 /* A growable byte buffer. */
@@ -152,6 +155,13 @@ struct aslp_run {
 	asl_program *prog;
 	struct aslp_binding *bindings;	/* --bind and --bindings, in order */
 	int nbinding;
+	/*
+	** What each of prog->tasks runs, found when the bindings are
+	** checked (NULL: look again, with the FunctionName it is given):
+	** into bindings, or bound_handler's entry of the same index.
+	*/
+	const struct aslp_binding **bound;
+	struct aslp_binding *bound_handler;
 	struct aslp_mocks *mocks;	/* --mock-config, or NULL (lock) */
 	char *region, *account;	/* of the ARNs */
 	bool virtual_clock;	/* Wait states return at once */
@@ -171,7 +181,11 @@ struct aslp_run {
 	sigset_t sigmask;	/* the process's at start: task programs get it */
 	const asl_handler *handlers;	/* asl_options.handlers, or NULL */
 	void *data;		/* asl_options.data, for asl_call_data */
-	FILE *errf;		/* set-up messages: stderr, or asl_execute's buffer */
+	FILE *errf;		/* set-up messages: stderr, asl_execute's
+				   buffer, or NULL until one is written
+				   (aslp_errf) */
+	char *errbuf;		/* that buffer's text (open_memstream) */
+	size_t errlen;
 };
 
 /* One execution: the top one, or a child of a Distributed Map. */
@@ -626,6 +640,9 @@ ASLP_HIDDEN bool aslp_is_timestamp(const json_t *v, asl_time *t);
 */
 ASLP_HIDDEN const struct aslp_binding *aslp_find_binding(asl_ctx *ctx,
 	const asl_task_desc *t, const char *function, struct aslp_binding *tmp);
+/* The same, as the bindings check found it when it could (run->bound). */
+ASLP_HIDDEN const struct aslp_binding *aslp_task_binding(asl_ctx *ctx,
+	const asl_task_desc *t, const char *function, struct aslp_binding *tmp);
 /*
 ** The function's name in a FunctionName or Lambda ARN: "f" in
 ** "arn:aws:lambda:R:A:function:f:alias", "A:function:f" and "f:alias".
@@ -682,6 +699,12 @@ ASLP_HIDDEN int aslp_load_bindings(struct aslp_binding **bs, int *n, const char 
 ASLP_HIDDEN void aslp_free_bindings(struct aslp_binding *bs, int n);
 ASLP_HIDDEN void aslp_init(struct aslp_execution *e);
 /*
+** Where a set-up message goes: run->errf, opened as a buffer when it is
+** NULL (asl_execute opens none until a message comes), or stderr if that
+** fails.
+*/
+ASLP_HIDDEN FILE *aslp_errf(struct aslp_run *run);
+/*
 ** The program's constants, the mocks, the test and the bindings checked;
 ** 0, or 2 after a message (aslp_errf).
 */
@@ -707,7 +730,7 @@ ASLP_HIDDEN void aslp_end(struct aslp_execution *e);
 */
 ASLP_HIDDEN struct aslp_mocks *aslp_mocks_load(const char *file, const char *sm,
 					       const char *test, const asl_program *prog,
-					       const struct aslp_run *run);
+					       struct aslp_run *run);
 ASLP_HIDDEN void aslp_mocks_free(struct aslp_mocks *m);
 /* Does the test case mock the Task state named state? */
 ASLP_HIDDEN bool aslp_mocked(struct aslp_mocks *m, const char *state);

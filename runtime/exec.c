@@ -134,6 +134,8 @@ aslp_run_free(struct aslp_run *run)
 	}
 	aslp_pool_free(&run->pool);
 	aslp_mocks_free(run->mocks);
+	free(run->bound);
+	free(run->bound_handler);
 	free(run->region);
 	free(run->account);
 	pthread_mutex_destroy(&run->lock);

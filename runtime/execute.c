@@ -158,10 +158,20 @@ check_bindings(asl_ctx *ctx, const struct aslp_test_options *test)
 	const asl_program *prog = ctx->run->prog;
 	struct aslp_mocks *mocks = ctx->run->mocks;
 	const char *progname = ctx->run->progname;
-	struct aslp_binding tmp;
-	FILE *f = ctx->run->errf;
+	struct aslp_run *run = ctx->run;
+	const struct aslp_binding *b;
+	FILE *f = NULL;
 	int i, missing = 0, s3_missing = 0;
 
+	/* What each task runs is found once, here (aslp_task_binding). */
+	if (prog->ntask) {
+		run->bound = calloc((size_t)prog->ntask, sizeof *run->bound);
+		run->bound_handler = calloc((size_t)prog->ntask, sizeof *run->bound_handler);
+		if (!run->bound || !run->bound_handler) {
+			fprintf(aslp_errf(run), "%s: out of memory\n", progname);
+			return false;
+		}
+	}
 	for (i = 0; i < prog->ntask; i++) {
 		const asl_task_desc *t = prog->tasks[i];
 
@@ -170,8 +180,10 @@ check_bindings(asl_ctx *ctx, const struct aslp_test_options *test)
 		/* --test-state runs one state: its Task, unless mocked. */
 		if (test && (test->mocked || strcmp(t->state, test->state) != 0))
 			continue;
-		if (aslp_find_binding(ctx, t, t->function, &tmp))
+		if ((b = aslp_find_binding(ctx, t, t->function, &run->bound_handler[i])) != NULL) {
+			run->bound[i] = b;
 			continue;
+		}
 		/*
 		** A FunctionName read from the input is known only when the
 		** task runs: any binding may be the one it names.
@@ -181,7 +193,7 @@ check_bindings(asl_ctx *ctx, const struct aslp_test_options *test)
 		     (ctx->run->handlers && ctx->run->handlers[0].name)))
 			continue;
 		if (!missing++)
-			fprintf(f, mocks ?
+			fprintf(f = aslp_errf(ctx->run), mocks ?
 				"%s: note: the test case does not mock these Task states and nothing is bound to them; the execution fails if it reaches one:\n" :
 				"%s: these Task states have nothing to run:\n", progname);
 		fprintf(f, "  \"%s\": %s", t->state, t->resource);
@@ -195,7 +207,7 @@ check_bindings(asl_ctx *ctx, const struct aslp_test_options *test)
 	for (i = 0; i < prog->ns3 && !test; i++) {
 		if (aslp_s3_bound(ctx->run, prog->s3[i]))
 			continue;
-		fprintf(f, "%s: nothing is bound to %s (an ItemReader or ResultWriter reads or writes it); bind it to a file or directory with --bind %s=PATH\n",
+		fprintf(aslp_errf(ctx->run), "%s: nothing is bound to %s (an ItemReader or ResultWriter reads or writes it); bind it to a file or directory with --bind %s=PATH\n",
 			progname, prog->s3[i], prog->s3[i]);
 		s3_missing++;
 	}
@@ -211,13 +223,22 @@ check_bindings(asl_ctx *ctx, const struct aslp_test_options *test)
 	return missing == 0 || mocks;
 }
 
+FILE *
+aslp_errf(struct aslp_run *run)
+{
+	if (!run->errf)
+		run->errf = open_memstream(&run->errbuf, &run->errlen);
+	if (!run->errf)
+		run->errf = stderr;
+	return run->errf;
+}
+
 void
 aslp_init(struct aslp_execution *e)
 {
 	memset(e, 0, sizeof *e);
 	pthread_mutex_init(&e->run.lock, NULL);
 	aslp_pool_init(&e->run.pool);
-	pthread_sigmask(SIG_SETMASK, NULL, &e->run.sigmask);
 	e->ctx.run = &e->run;
 	e->ctx.exec = &e->exec;
 	e->exec.run = &e->run;
@@ -231,6 +252,9 @@ aslp_prepare(struct aslp_execution *e, asl_program *prog, const struct aslp_star
 	const asl_options *o = s->opt;
 
 	e->run.progname = s->progname;
+	/* Task programs start with the signal mask the process has now. */
+	if (s->nbinding)
+		pthread_sigmask(SIG_SETMASK, NULL, &e->run.sigmask);
 	e->run.bindings = s->bindings;
 	e->run.nbinding = s->nbinding;
 	e->run.handlers = o->handlers;
@@ -244,7 +268,7 @@ aslp_prepare(struct aslp_execution *e, asl_program *prog, const struct aslp_star
 		return 2;
 	e->exec.sm_name = aslp_strdup(o->state_machine ? o->state_machine : prog->name);
 	if (!e->exec.sm_name) {
-		fprintf(e->run.errf, "%s: out of memory\n", s->progname);
+		fprintf(aslp_errf(&e->run), "%s: out of memory\n", s->progname);
 		return 2;
 	}
 	if (o->test_case) {
@@ -306,7 +330,7 @@ aslp_begin(struct aslp_execution *e, json_t *input, char *input_text, const asl_
 		goto oom;
 	if (o->history) {
 		if (aslp_history_open(&e->history, o->history, o->history_max, run->progname,
-				      run->errf) != 0)
+				      aslp_errf(run)) != 0)
 			return 2;
 		e->history.exec = exec;
 		run->history = &e->history;
@@ -316,7 +340,7 @@ aslp_begin(struct aslp_execution *e, json_t *input, char *input_text, const asl_
 	e->ctx.status = ASLP_RUNNING;
 	return 0;
 oom:
-	fprintf(run->errf, "%s: out of memory\n", run->progname);
+	fprintf(aslp_errf(run), "%s: out of memory\n", run->progname);
 	return 2;
 }
 
@@ -518,9 +542,7 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 	struct aslp_start s;
 	struct aslp_binding *bs = NULL;
 	int nb = 0, status = 0, i;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *buf;
 	json_t *out;
 	const char *msg;
 
@@ -538,29 +560,31 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 						"this runtime is ABI %d: compile it again with this "
 						"aslc", prog->abi, ASLRT_ABI), "wrong runtime ABI");
 	}
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		json_decref(input);
-		free(input_text);
-		return refused(res, NULL, "out of memory");
-	}
+	/*
+	** Set-up messages go to a buffer, opened when the first comes
+	** (aslp_errf), and the host gets them as res->message.
+	*/
+	aslp_init(&e);
+	e.run.errf = NULL;
 	for (i = 0; opt->bind && opt->bind[i] && !status; i++) {
 		const char *b = opt->bind[i], *eq = strchr(b, '=');
 
 		if (!eq || eq == b || !eq[1]) {
-			fprintf(f, "%s: a binding is NAME=COMMAND, not '%s'\n", prog->name, b);
+			fprintf(aslp_errf(&e.run), "%s: a binding is NAME=COMMAND, not '%s'\n",
+				prog->name, b);
 			status = 2;
 		} else if (!aslp_add_binding(&bs, &nb, b, (size_t)(eq - b), eq + 1, NULL, 0)) {
-			fprintf(f, "%s: out of memory\n", prog->name);
+			fprintf(aslp_errf(&e.run), "%s: out of memory\n", prog->name);
 			status = 2;
 		}
 	}
 	if (!status && opt->bindings)
-		status = aslp_load_bindings(&bs, &nb, opt->bindings, prog->name, f);
+		status = aslp_load_bindings(&bs, &nb, opt->bindings, prog->name,
+					    aslp_errf(&e.run));
 	if (!status && nb && children_reaped()) {
-		fprintf(f, "%s: SIGCHLD is ignored in this process, so the exit status of a task "
-			"program would be lost: restore it (signal(SIGCHLD, SIG_DFL)) before "
-			"running a workflow with bindings\n", prog->name);
+		fprintf(aslp_errf(&e.run), "%s: SIGCHLD is ignored in this process, so the exit "
+			"status of a task program would be lost: restore it (signal(SIGCHLD, "
+			"SIG_DFL)) before running a workflow with bindings\n", prog->name);
 		status = 2;
 	}
 	memset(&s, 0, sizeof s);
@@ -568,8 +592,6 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 	s.bindings = bs;
 	s.nbinding = nb;
 	s.progname = prog->name;
-	aslp_init(&e);
-	e.run.errf = f;
 	if (!status)
 		status = aslp_prepare(&e, prog, &s);
 	if (!status) {
@@ -577,7 +599,10 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 		input = NULL;
 		input_text = NULL;
 	}
-	fclose(f);
+	if (e.run.errf && e.run.errf != stderr)
+		fclose(e.run.errf);
+	buf = e.run.errbuf;
+	e.run.errbuf = NULL;
 	e.run.errf = stderr;
 	json_decref(input);
 	free(input_text);

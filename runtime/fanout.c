@@ -547,6 +547,8 @@ post(struct aslp_pool *p, struct fan *f, size_t want)
 		for (i = 0; i < aslp_nfatal_signals; i++)
 			sigaddset(&set, aslp_fatal_signals[i]);
 		pthread_sigmask(SIG_BLOCK, &set, &old);
+		if (!p->started)
+			p->started = true;
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, WORKER_STACK);
 		for (; p->threads && start > 0 && p->nthread < p->max; start--) {

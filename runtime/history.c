@@ -90,8 +90,13 @@ aslp_event(asl_ctx *ctx, const char *type, json_t *details)
 	/* Child executions of a Distributed Map have histories of their own. */
 	if (!h || ctx->exec != h->exec) {
 		json_decref(details);
-		/* Branches and iterations on other threads count in the same history. */
-		id = __atomic_add_fetch(&ctx->exec->events, 1, __ATOMIC_RELAXED);
+		/*
+		** Branches and iterations on other threads count in the same
+		** history; until the run has threads, no one else counts.
+		*/
+		id = ctx->run->pool.started ?
+			__atomic_add_fetch(&ctx->exec->events, 1, __ATOMIC_RELAXED) :
+			++ctx->exec->events;
 		ctx->last_event = id;
 		return id;
 	}

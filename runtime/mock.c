@@ -70,14 +70,13 @@ aslp_mocks_free(struct aslp_mocks *m)
 
 /* Report a problem with the file; returns NULL. */
 static void *
-bad(const struct aslp_run *run, const char *file, const char *fmt, ...) ASLP_PRINTF(3, 4);
+bad(struct aslp_run *run, const char *file, const char *fmt, ...) ASLP_PRINTF(3, 4);
 
 static void *
-bad(const struct aslp_run *run, const char *file, const char *fmt, ...)
+bad(struct aslp_run *run, const char *file, const char *fmt, ...)
 {
 	va_list ap;
-
-	FILE *f = run->errf;
+	FILE *f = aslp_errf(run);
 
 	fprintf(f, "%s: %s: ", run->progname, file);
 	va_start(ap, fmt);
@@ -136,7 +135,7 @@ by_start(const void *a, const void *b)
 /* The invocation keys of response name, checked and sorted into ms. */
 static bool
 load_response(struct mocked *ms, json_t *resp, const char *name, const asl_task_desc *t,
-	      const struct aslp_run *run, const char *file)
+	      struct aslp_run *run, const char *file)
 {
 	const char *key;
 	json_t *v;
@@ -213,7 +212,7 @@ task_named(const asl_program *prog, const char *name)
 
 struct aslp_mocks *
 aslp_mocks_load(const char *file, const char *sm, const char *test,
-		const asl_program *prog, const struct aslp_run *run)
+		const asl_program *prog, struct aslp_run *run)
 {
 	struct aslp_mocks *m;
 	json_error_t err;
@@ -231,7 +230,7 @@ aslp_mocks_load(const char *file, const char *sm, const char *test,
 		if (err.line < 1)
 			bad(run, file, "%s", err.text);
 		else
-			fprintf(run->errf, "%s: %s:%d:%d: %s\n", run->progname, file, err.line, err.column,
+			fprintf(aslp_errf(run), "%s: %s:%d:%d: %s\n", run->progname, file, err.line, err.column,
 				err.text);
 		goto fail;
 	}

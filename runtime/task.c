@@ -99,6 +99,31 @@ is_name(const char *key, const struct names *nm, int i)
 	return strlen(key) == nm->len[i] && strncmp(key, nm->v[i], nm->len[i]) == 0;
 }
 
+/*
+** The handler of table hs for the first of nm's names that one has (the
+** first such handler), or NULL.
+*/
+static const asl_handler *
+handler_for(const asl_handler *hs, const struct names *nm)
+{
+	const asl_handler *h, *best = NULL;
+	int i, first = nm->n;
+	size_t len;
+
+	for (h = hs; h && h->name; h++) {
+		if (!h->fn)
+			continue;
+		len = strlen(h->name);
+		for (i = 0; i < first; i++)
+			if (len == nm->len[i] && memcmp(h->name, nm->v[i], len) == 0) {
+				first = i;
+				best = h;
+				break;
+			}
+	}
+	return best;
+}
+
 const struct aslp_binding *
 aslp_find_binding(asl_ctx *ctx, const asl_task_desc *t, const char *function,
 		  struct aslp_binding *tmp)
@@ -114,16 +139,29 @@ aslp_find_binding(asl_ctx *ctx, const asl_task_desc *t, const char *function,
 			if (!ctx->run->bindings[k].s3 && is_name(ctx->run->bindings[k].name, &nm, i))
 				return &ctx->run->bindings[k];
 	/* Then the host program's handlers (asl_options), then those compiled in. */
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < nm.n; i++)
-			for (h = k ? ctx->run->prog->handlers : ctx->run->handlers; h && h->name; h++)
-				if (h->fn && is_name(h->name, &nm, i)) {
-					memset(tmp, 0, sizeof *tmp);
-					tmp->name = (char *)h->name;
-					tmp->fn = h->fn;
-					return tmp;
-				}
-	return NULL;
+	h = handler_for(ctx->run->handlers, &nm);
+	if (!h)
+		h = handler_for(ctx->run->prog->handlers, &nm);
+	if (!h)
+		return NULL;
+	memset(tmp, 0, sizeof *tmp);
+	tmp->name = (char *)h->name;
+	tmp->fn = h->fn;
+	return tmp;
+}
+
+const struct aslp_binding *
+aslp_task_binding(asl_ctx *ctx, const asl_task_desc *t, const char *function,
+		  struct aslp_binding *tmp)
+{
+	const struct aslp_run *run = ctx->run;
+
+	/* lambda:invoke's FunctionName may come from the input. */
+	if (run->bound && t->kind != ASL_RES_LAMBDA_INVOKE && t->index >= 0 &&
+	    t->index < run->prog->ntask && run->prog->tasks[t->index] == t &&
+	    run->bound[t->index])
+		return run->bound[t->index];
+	return aslp_find_binding(ctx, t, function, tmp);
 }
 
 /* ---- task tokens ---- */
@@ -348,9 +386,15 @@ run_handler(asl_ctx *ctx, const struct aslp_invoke *inv, const struct aslp_bindi
 	memset(&call, 0, sizeof call);
 	call.ctx = ctx;
 	call.inv = inv;
-	call.start = call.last_beat = aslp_real_ns();
-	if (ctx->run->deadline_ns)
+	/*
+	** The execution's deadline binds a handler when the machine has a
+	** TimeoutSeconds; the year every execution has at most is checked
+	** only between states, as asl_enter does.
+	*/
+	if (ctx->run->prog->timeout > 0 && ctx->run->deadline_ns)
 		call.exec_end = ctx->run->deadline_ns - ctx->skipped_ns;
+	if (inv->timeout_ns || inv->heartbeat_ns || call.exec_end)
+		call.start = call.last_beat = aslp_real_ns();
 	/*
 	** A constant input (Parameters with no path) is copied: the handler
 	** may keep a reference, and constants go at asl_program_fini.
@@ -665,7 +709,6 @@ task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 	json_t *out = NULL;
 	int64_t timeout = t->timeout_path || t->timeout_jn ? ctx->path_timeout : t->timeout;
 	int64_t heartbeat = t->heartbeat_path || t->heartbeat_jn ? ctx->path_heartbeat : t->heartbeat;
-	char *fname = NULL;
 	size_t len;
 	int depth;
 
@@ -686,21 +729,18 @@ task(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 			goto done;
 	} else {
 		inv.input = json_incref(v);
-		if (t->kind == ASL_RES_LAMBDA) {
-			const char *p = aslp_function_name(t->resource, &len);
-
-			fname = aslp_printf("%.*s", (int)len, p);
-			inv.function = fname;
-		}
+		if (t->kind == ASL_RES_LAMBDA)	/* its name is the ARN's */
+			inv.function = t->resource;
 	}
-	inv.request_id = aslp_uuid(ctx);
-	if (!inv.request_id) {
+	started(ctx, t);
+	b = aslp_task_binding(ctx, t, t->kind == ASL_RES_LAMBDA_INVOKE ? inv.function : NULL,
+			      &tmp);
+	/* A C handler has no request ID but the lambda:invoke envelope's. */
+	if ((!b || !b->fn || t->kind == ASL_RES_LAMBDA_INVOKE) &&
+	    !(inv.request_id = aslp_uuid(ctx))) {
 		aslp_oom(ctx);
 		goto done;
 	}
-	started(ctx, t);
-	b = aslp_find_binding(ctx, t, t->kind == ASL_RES_LAMBDA_INVOKE ? inv.function : NULL,
-			      &tmp);
 	if (!b) {
 		/* Only a FunctionName read from the input can be unbound here. */
 		if (inv.function && t->kind == ASL_RES_LAMBDA_INVOKE)
@@ -723,7 +763,6 @@ done:
 	ended(ctx, t, out, NULL);
 	json_decref(inv.input);
 	free(inv.request_id);
-	free(fname);
 	aslp_release(ctx, v);
 	if (!out)
 		return NULL;

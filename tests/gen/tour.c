@@ -114,7 +114,7 @@ static const asl_template tpl_1 = { .nodes = tpl_1_nodes, .nnode = 2 };
 static const asl_task_desc task_0 = {
 	.state = "Call",
 	.resource = "arn:aws:lambda:us-east-1:123456789012:function:Charge",
-	.kind = ASL_RES_LAMBDA, .pattern = ASL_PAT_REQUEST_RESPONSE,
+	.kind = ASL_RES_LAMBDA, .pattern = ASL_PAT_REQUEST_RESPONSE, .index = 0,
 	.timeout = 30,
 };
 
