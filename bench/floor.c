@@ -4,13 +4,14 @@
 ** no engine at all (harness --floor).
 **
 ** Each does what the definition asks and nothing else: the templates'
-** objects built, the documents shared and their top object copied at
-** each ResultPath (copy on write, as aslc does), the same handlers
-** called, the retries and the compensation run. What an engine adds is
-** left out: no $$, no names or ARNs, no history, no limits checked, no
-** state looked up, no error matched by name but the saga's own. The
-** time these take is what jansson alone costs for the workload, so an
-** engine built on jansson cannot be faster.
+** objects built, the documents shared, written in place at a ResultPath
+** when no one else holds them and their top object copied when someone
+** does (copy on write, as aslc does), the same handlers called, the
+** retries and the compensation run. What an engine adds is left out: no
+** $$, no names or ARNs, no history, no limits checked, no state looked
+** up, no error matched by name but the saga's own. The time these take
+** is what jansson alone costs for the workload, so an engine built on
+** jansson cannot be faster.
 */
 #include <stdio.h>
 #include <string.h>
@@ -20,13 +21,19 @@
 #include "floor.h"
 #include "tasks.h"
 
-/* ResultPath "$.key": the top object copied, its members shared. */
+/*
+** ResultPath "$.key": written in place when no one else holds the
+** document, else into a copy of its top object that shares its members.
+*/
 static json_t *
 put(json_t *doc, const char *key, json_t *v)
 {
-	json_t *c = json_copy(doc);
+	json_t *c = doc;
 
-	json_decref(doc);
+	if (doc->refcount != 1) {
+		c = json_copy(doc);
+		json_decref(doc);
+	}
 	json_object_set_new(c, key, v);
 	return c;
 }
