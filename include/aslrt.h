@@ -601,6 +601,13 @@ int asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt,
 		      asl_result *res);
 /* Release what res holds (not res itself); it may be called twice. */
 void asl_result_free(asl_result *res);
+/*
+** Parallel and Map run on helper threads that the process keeps between
+** executions. Stop and join them, when no execution is running (before
+** unloading the code, or to end with no thread but the host's); later
+** executions start them again.
+*/
+void asl_stop_threads(void);
 
 /* ---- steps called by generated code ----
 **

@@ -107,27 +107,6 @@ enum aslp_status {
 	ASLP_RUNNING, ASLP_SUCCEEDED, ASLP_FAILED, ASLP_TIMED_OUT, ASLP_ABORTED
 };
 
-/*
-** The helper threads of the process, shared by every Parallel and Map
-** (fanout.c).
-*/
-struct fan;
-struct aslp_pool {
-	pthread_mutex_t lock;	/* guards the fields below and the fans' */
-	pthread_cond_t work;	/* a fan was posted, or the pool closes */
-	pthread_cond_t left;	/* a helper left a fan */
-	struct fan *open;	/* fans that want helpers, oldest first */
-	pthread_t *threads;	/* started so far: nthread */
-	int nthread;
-	int idle;		/* waiting for work */
-	int woken;		/* signalled by post, not yet awake */
-	int max;		/* helpers at most: --max-threads - 1 */
-	bool closing;
-	bool started;		/* a helper has been started: set before the
-				   first, when no other thread runs, and read
-				   without the lock */
-};
-
 /* A growable byte buffer. */
 struct aslp_buf {
 	char *s;		/* NUL-terminated when not NULL */
@@ -173,7 +152,14 @@ struct aslp_run {
 	int max_threads;	/* of one Parallel or Map (--max-threads) */
 	pthread_mutex_t lock;	/* guards regexes and mocks */
 	struct aslp_regex *regexes;	/* filter regexes, compiled on first use */
-	struct aslp_pool pool;	/* threads for Parallel and Map */
+	/*
+	** The pool's helpers (fanout.c) working for it: at most
+	** max_threads - 1 (the pool's lock).
+	*/
+	int helpers;
+	bool threaded;	/* it has posted to the pool: set by its thread
+			   before any helper can take its work, read
+			   without a lock */
 	struct aslp_history *history;	/* --history, or NULL */
 	bool trace;		/* --trace: a line per state on stderr */
 	bool trace_color;	/* ... in colour (a terminal, no NO_COLOR) */
@@ -424,9 +410,8 @@ ASLP_HIDDEN bool aslp_own(json_t **slot);
 /* Release what a line of control holds (not ctx itself). */
 ASLP_HIDDEN void aslp_ctx_free(asl_ctx *ctx);
 /* Release what the process's executions shared (not run itself). */
+ASLP_HIDDEN void aslp_pool_fork_safe(void);
 ASLP_HIDDEN void aslp_run_free(struct aslp_run *run);
-ASLP_HIDDEN void aslp_pool_init(struct aslp_pool *p);
-ASLP_HIDDEN void aslp_pool_free(struct aslp_pool *p);
 /* Release what an execution holds (not exec itself). */
 ASLP_HIDDEN void aslp_exec_free(struct aslp_exec *exec);
 /*

@@ -132,7 +132,6 @@ aslp_run_free(struct aslp_run *run)
 			regfree(&r->re);
 		free(r);
 	}
-	aslp_pool_free(&run->pool);
 	aslp_mocks_free(run->mocks);
 	free(run->bound);
 	free(run->bound_handler);

@@ -238,7 +238,6 @@ aslp_init(struct aslp_execution *e)
 {
 	memset(e, 0, sizeof *e);
 	pthread_mutex_init(&e->run.lock, NULL);
-	aslp_pool_init(&e->run.pool);
 	e->ctx.run = &e->run;
 	e->ctx.exec = &e->exec;
 	e->exec.run = &e->run;
@@ -300,7 +299,6 @@ aslp_begin(struct aslp_execution *e, json_t *input, char *input_text, const asl_
 	run->max_threads = o->max_threads > 0 ? o->max_threads : ASLP_DEFAULT_THREADS;
 	if (run->max_threads > ASLP_MAX_THREADS)
 		run->max_threads = ASLP_MAX_THREADS;
-	run->pool.max = run->max_threads - 1;
 	run->max_events = o->max_events > 0 ? o->max_events : o->max_events < 0 ? 0 :
 		ASLP_MAX_EVENTS;
 	now = aslp_now_ns(&e->ctx);
@@ -548,6 +546,7 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 
 	if (!opt)
 		opt = &defaults;
+	aslp_pool_fork_safe();
 	if ((msg = bad_option(opt)) != NULL) {
 		json_decref(input);
 		free(input_text);

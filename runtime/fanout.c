@@ -453,152 +453,283 @@ take_children(struct fan *f)
 /* ---- the thread pool ---- */
 
 /*
-** The threads of a process are one pool of at most --max-threads - 1
-** helpers, started when first wanted and kept until the process ends.
+** The threads of a process are one pool of helpers, started when first
+** wanted and kept until the process ends, shared by every execution in
+** it: a host that runs executions one after another (asl_execute) pays
+** for its threads once, not at every Parallel of every execution. An
+** execution uses at most its --max-threads - 1 of them at once (its
+** run's helpers), and the pool holds no more than the largest of these
+** it has been asked for.
+**
 ** A state that fans out runs its children on its own thread and posts
 ** itself as open, wanting up to width - 1 helpers; an idle helper takes
-** the oldest open fan and runs children of it until none is left. The
-** posting thread never waits for a helper to come: it starts children
-** itself, so a nested Parallel or Map makes progress whatever the pool
-** is busy with, and the number of threads in the process stays within
-** --max-threads (plus the main thread) however deep the nesting.
+** the oldest open fan whose execution may have another and runs
+** children of it until none is left. The posting thread never waits for
+** a helper to come: it starts children itself, so a nested Parallel or
+** Map makes progress whatever the pool is busy with, and the threads
+** that work for one execution stay within its --max-threads (with its
+** own thread) however deep the nesting.
 */
+static struct {
+	pthread_mutex_t lock;	/* guards the fields below and the fans' */
+	pthread_cond_t work;	/* a fan was posted, or the pool closes */
+	pthread_cond_t left;	/* a helper left a fan */
+	struct fan *open;	/* fans that want helpers, oldest first */
+	pthread_t *threads;	/* started so far: nthread of cap */
+	int nthread, cap;
+	/* Helpers waiting for work: idle + pending + woken. */
+	int idle;		/* not counted on */
+	int pending;		/* counted on by a post, not yet woken */
+	int woken;		/* signalled by wake_next, not yet awake */
+	int busy;		/* in a fan */
+	bool closing;		/* the process ends */
+} pool = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.left = PTHREAD_COND_INITIALIZER,
+};
 
-static void unlist(struct aslp_pool *p, struct fan *f);
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void unlist(struct fan *f);
+
+/*
+** Wake the next of the helpers posts have counted on. A post counts idle
+** helpers out for its fan but wakes only one, and each helper that joins
+** a fan wakes the next: the posting thread, which starts children at
+** once, makes one call to the kernel, and the wake-ups that follow are
+** made where they cost no one time.
+*/
+static void
+wake_next(void)
+{
+	if (pool.pending > 0) {
+		pool.pending--;
+		pool.woken++;
+		pthread_cond_signal(&pool.work);
+	}
+}
+
+/* The oldest open fan whose execution may have another helper. */
+static struct fan *
+open_fan(void)
+{
+	struct fan *f;
+
+	for (f = pool.open; f; f = f->next_open)
+		if (f->parent->run->helpers < f->parent->run->max_threads - 1)
+			return f;
+	return NULL;
+}
 
 static void *
 helper(void *arg)
 {
-	struct aslp_pool *p = arg;
+	struct aslp_run *run;
 	struct fan *f;
 
-	pthread_mutex_lock(&p->lock);
+	(void)arg;
+	pthread_mutex_lock(&pool.lock);
 	for (;;) {
-		while (!p->closing && !p->open) {
-			p->idle++;
-			pthread_cond_wait(&p->work, &p->lock);
-			if (p->woken > 0)	/* post counted it out of idle */
-				p->woken--;
+		while (!pool.closing && !(f = open_fan())) {
+			/* No fan wants a helper: none counted on is needed. */
+			pool.idle += pool.pending + 1;
+			pool.pending = 0;
+			pthread_cond_wait(&pool.work, &pool.lock);
+			if (pool.woken > 0)	/* wake_next counted it out */
+				pool.woken--;
+			else if (pool.idle > 0)
+				pool.idle--;
 			else
-				p->idle--;
+				pool.pending--;
 		}
-		if (p->closing)
+		if (pool.closing)
 			break;
-		f = p->open;
 		if (++f->helpers == f->want)
-			unlist(p, f);
-		pthread_mutex_unlock(&p->lock);
+			unlist(f);
+		wake_next();
+		run = f->parent->run;
+		run->helpers++;
+		pool.busy++;
+		pthread_mutex_unlock(&pool.lock);
 		take_children(f);
-		pthread_mutex_lock(&p->lock);
-		unlist(p, f);	/* nothing left to start in it */
+		pthread_mutex_lock(&pool.lock);
+		unlist(f);	/* nothing left to start in it */
+		run->helpers--;
+		pool.busy--;
 		if (--f->helpers == 0)
-			pthread_cond_broadcast(&p->left);
+			pthread_cond_broadcast(&pool.left);
 	}
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&pool.lock);
 	return NULL;
 }
 
 static void
-unlist(struct aslp_pool *p, struct fan *f)
+unlist(struct fan *f)
 {
 	struct fan **q;
 
 	if (!f->listed)
 		return;
-	for (q = &p->open; *q != f; q = &(*q)->next_open)
+	for (q = &pool.open; *q != f; q = &(*q)->next_open)
 		;
 	*q = f->next_open;
 	f->listed = false;
 }
 
 /*
-** Offer f to the pool for up to want helpers: wake idle ones, and start
-** threads for the rest while the pool is not full. A woken helper leaves
-** the idle count at once, so a post right after this one does not count
-** on it. A thread that cannot be started leaves its share to the others.
-** Helpers are born with the fatal signals blocked: the main thread takes
-** them, and program.c's hold_signals() then keeps its promise.
+** Stop the helpers and join them, when none is working: the pool is
+** empty again, and a later fan starts threads anew. The executable
+** (asl_main) stops them before it returns, as its code may go with it
+** (aslc run's in-memory image); a host, with asl_stop_threads.
+*/
+void
+asl_stop_threads(void)
+{
+	int k, n;
+
+	pthread_mutex_lock(&pool.lock);
+	if (pool.closing || pool.busy > 0 || pool.open) {
+		pthread_mutex_unlock(&pool.lock);
+		return;
+	}
+	pool.closing = true;
+	pthread_cond_broadcast(&pool.work);
+	n = pool.nthread;
+	pthread_mutex_unlock(&pool.lock);
+	for (k = 0; k < n; k++)
+		pthread_join(pool.threads[k], NULL);
+	pthread_mutex_lock(&pool.lock);
+	pool.nthread = pool.idle = pool.pending = pool.woken = 0;
+	pool.closing = false;
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/*
+** A child of fork() has none of its parent's helpers, and its lock as
+** the forking thread left it: the pool starts again empty.
 */
 static void
-post(struct aslp_pool *p, struct fan *f, size_t want)
+fork_prepare(void)
 {
+	pthread_mutex_lock(&pool.lock);
+}
+
+static void
+fork_parent(void)
+{
+	pthread_mutex_unlock(&pool.lock);
+}
+
+static void
+fork_child(void)
+{
+	pthread_mutex_unlock(&pool.lock);
+	pool.open = NULL;
+	pool.nthread = pool.idle = pool.pending = pool.woken = pool.busy = 0;
+	pthread_cond_init(&pool.work, NULL);
+	pthread_cond_init(&pool.left, NULL);
+}
+
+static void
+fork_hooks(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+/*
+** A host's executions (asl_execute) keep the pool across fork(). The
+** executable does not register the hooks: its code may be gone before
+** the process ends (aslc run), and it starts task programs with
+** posix_spawn, which runs none.
+*/
+void
+aslp_pool_fork_safe(void)
+{
+	pthread_once(&pool_once, fork_hooks);
+}
+
+/*
+** Offer f to the pool for up to want helpers: count on idle ones, and
+** start threads for the rest while the pool has fewer than the
+** execution may use. Idle helpers counted on leave the idle count at
+** once, so a post right after this one does not count on them. A thread
+** that cannot be started leaves its share to the others. Helpers are
+** born with the fatal signals blocked: the main thread takes them, and
+** program.c's hold_signals() then keeps its promise.
+*/
+static void
+post(struct fan *f, size_t want)
+{
+	struct aslp_run *run = f->parent->run;
+	int max = run->max_threads - 1;
 	struct fan **q;
 	pthread_attr_t attr;
+	pthread_t *t;
 	sigset_t set, old;
-	size_t wake, start;
+	size_t start;
 	int i;
 
-	pthread_mutex_lock(&p->lock);
+	/*
+	** Before any helper can take a fan of the run, its history counter
+	** becomes atomic (history.c); later posts only read the flag.
+	*/
+	if (!run->threaded)
+		run->threaded = true;
+	pthread_mutex_lock(&pool.lock);
+	if (pool.closing) {
+		pthread_mutex_unlock(&pool.lock);
+		return;
+	}
 	f->want = want;
 	f->next_open = NULL;
-	for (q = &p->open; *q; q = &(*q)->next_open)
+	for (q = &pool.open; *q; q = &(*q)->next_open)
 		;
 	*q = f;
 	f->listed = true;
-	wake = want < (size_t)p->idle ? want : (size_t)p->idle;
-	p->idle -= (int)wake;
-	p->woken += (int)wake;
-	for (start = want - wake; wake > 0; wake--)
-		pthread_cond_signal(&p->work);
-	if (start > 0 && p->nthread < p->max) {
-		if (!p->threads)
-			p->threads = calloc((size_t)p->max, sizeof *p->threads);
+	/*
+	** Idle helpers are counted on, and threads started for the rest;
+	** wake_next wakes the first.
+	*/
+	start = want < (size_t)pool.idle ? want : (size_t)pool.idle;
+	pool.idle -= (int)start;
+	pool.pending += (int)start;
+	start = want - start;
+	wake_next();
+	if (start > 0 && pool.nthread < max && pool.cap < max) {
+		t = realloc(pool.threads, (size_t)max * sizeof *t);
+		if (t) {
+			pool.threads = t;
+			pool.cap = max;
+		}
+	}
+	if (start > 0 && pool.nthread < max && pool.nthread < pool.cap) {
 		sigemptyset(&set);
 		for (i = 0; i < aslp_nfatal_signals; i++)
 			sigaddset(&set, aslp_fatal_signals[i]);
 		pthread_sigmask(SIG_BLOCK, &set, &old);
-		if (!p->started)
-			p->started = true;
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, WORKER_STACK);
-		for (; p->threads && start > 0 && p->nthread < p->max; start--) {
-			if (pthread_create(&p->threads[p->nthread], &attr, helper, p) != 0)
+		for (; start > 0 && pool.nthread < max && pool.nthread < pool.cap; start--) {
+			if (pthread_create(&pool.threads[pool.nthread], &attr, helper, NULL) != 0)
 				break;
-			p->nthread++;
+			pool.nthread++;
 		}
 		pthread_attr_destroy(&attr);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&pool.lock);
 }
 
 /* Take f back from the pool and wait for its helpers to leave it. */
 static void
-retire(struct aslp_pool *p, struct fan *f)
+retire(struct fan *f)
 {
-	pthread_mutex_lock(&p->lock);
-	unlist(p, f);
+	pthread_mutex_lock(&pool.lock);
+	unlist(f);
 	while (f->helpers > 0)
-		pthread_cond_wait(&p->left, &p->lock);
-	pthread_mutex_unlock(&p->lock);
-}
-
-/* An empty pool; p->max is set from --max-threads before anything runs. */
-void
-aslp_pool_init(struct aslp_pool *p)
-{
-	memset(p, 0, sizeof *p);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->left, NULL);
-}
-
-/* Stop the helpers (all idle: no execution runs) and free the pool. */
-void
-aslp_pool_free(struct aslp_pool *p)
-{
-	int k;
-
-	pthread_mutex_lock(&p->lock);
-	p->closing = true;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->lock);
-	for (k = 0; k < p->nthread; k++)
-		pthread_join(p->threads[k], NULL);
-	free(p->threads);
-	pthread_cond_destroy(&p->left);
-	pthread_cond_destroy(&p->work);
-	pthread_mutex_destroy(&p->lock);
+		pthread_cond_wait(&pool.left, &pool.lock);
+	pthread_mutex_unlock(&pool.lock);
 }
 
 /*
@@ -608,15 +739,13 @@ aslp_pool_free(struct aslp_pool *p)
 static void
 run_fan(struct fan *f, size_t width)
 {
-	struct aslp_pool *p = &f->parent->run->pool;
-
 	if (width > f->n)
 		width = f->n;
-	if (width > 1 && p->max > 0)
-		post(p, f, width - 1);
+	if (width > 1)
+		post(f, width - 1);
 	take_children(f);
-	if (width > 1 && p->max > 0)
-		retire(p, f);
+	if (width > 1)
+		retire(f);
 }
 
 /* Set up f for parent: the group, the result slots, the seed. */

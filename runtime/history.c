@@ -94,7 +94,7 @@ aslp_event(asl_ctx *ctx, const char *type, json_t *details)
 		** Branches and iterations on other threads count in the same
 		** history; until the run has threads, no one else counts.
 		*/
-		id = ctx->run->pool.started ?
+		id = ctx->run->threaded ?
 			__atomic_add_fetch(&ctx->exec->events, 1, __ATOMIC_RELAXED) :
 			++ctx->exec->events;
 		ctx->last_event = id;

@@ -649,6 +649,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 		status = 2;
 out:
 	aslp_end(&e);
+	asl_stop_threads();
 	asl_program_fini(prog);
 out_options:
 	json_decref(vars);

@@ -552,6 +552,20 @@ t_object_link() {
 }
 check "aslc -c: two workflows and their handlers in one program; asl_execute (tests/embed/api.c)" t_object_link
 
+# The helper threads of Parallel and Map across executions (pool.c):
+# reused, within each execution's max_threads, started again after fork
+# (which ThreadSanitizer does not follow).
+t_embed_pool() {
+	mkdir -p "$TMP/pool" &&
+	"$ASLC" -c tests/embed/fan.asl.json --header "$TMP/pool/fan.h" -o "$TMP/pool/fan.o" &&
+	host_cc -I"$TMP/pool" -o "$TMP/pool/pool" tests/embed/pool.c "$TMP/pool/fan.o" &&
+	case "$SAN_FLAGS" in
+	*thread*) status 0 $RUNWRAP "$TMP/pool/pool" nofork ;;
+	*) status 0 $RUNWRAP "$TMP/pool/pool" ;;
+	esac
+}
+check "asl_execute: Parallel's helper threads reused across executions, within max_threads (tests/embed/pool.c)" t_embed_pool
+
 # -MD and its companions write the rule gcc would: the output, then the
 # definition, the handler files and their headers.
 t_depfiles() {
@@ -965,6 +979,12 @@ t_aslc_run() {
 	status 0 "$ASLC" run examples/order/order.asl.json examples/order/handlers.c -- \
 		--clock=virtual --max-threads 1 --input examples/order/cases/happy-path/input.json &&
 	contains "$TMP/out" '"tracking":"TRK-o-1001"' &&
+	# Helper threads run code of the in-memory image: they end before it.
+	printf '{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[%s,%s]}}}' \
+		'{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}' \
+		'{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}' >"$TMP/par.asl.json" &&
+	status 0 "$ASLC" run "$TMP/par.asl.json" -- --input-json '{"x":1}' &&
+	printf '[{"x":1},{"x":1}]\n' | same - "$TMP/out" &&
 	status 2 "$ASLC" run $HELLO -o "$TMP/x" && contains "$TMP/err" "writes no file" &&
 	status 2 "$ASLC" run --backend=cc $HELLO && contains "$TMP/err" "needs tcc"
 }

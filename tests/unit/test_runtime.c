@@ -30,7 +30,6 @@ init_ctx(asl_ctx *ctx)
 	if (!test_exec.name) {
 		test_run.prog = &prog;
 		pthread_mutex_init(&test_run.lock, NULL);
-		aslp_pool_init(&test_run.pool);
 		test_run.payload_limit = ASLP_PAYLOAD_LIMIT;
 		test_exec.run = &test_run;
 		test_exec.name = aslp_strdup("exec");
