@@ -357,8 +357,14 @@ ASLP_HIDDEN char *aslp_jackson_error(const char *s, size_t n, size_t *end);
 size_t aslp_atomic_add_fetch(volatile size_t *p, size_t v);
 size_t aslp_atomic_sub_fetch(volatile size_t *p, size_t v);
 
-/* strdup that never returns NULL: aborts the process on OOM at start-up. */
-ASLP_HIDDEN char *aslp_strdup(const char *s);
+/*
+** json_loadb, refusing what it parsed through a failed allocation when
+** the executable counts them (aslp_note_alloc_failures): NULL with *oom
+** true when memory ran out.
+*/
+ASLP_HIDDEN void aslp_note_alloc_failures(void);
+ASLP_HIDDEN json_t *aslp_loadb(const char *s, size_t n, size_t flags, json_error_t *err,
+			       bool *oom);
 /* The n (at most 16) strings parts end to end, as a new string; NULL on OOM. */
 ASLP_HIDDEN char *aslp_concat(const char *const *parts, int n);
 /* printf into a new malloc'd string; NULL on OOM. */

@@ -55,6 +55,7 @@ int
 asl_program_init(asl_program *prog)
 {
 	json_error_t err;
+	bool oom;
 	int i, r = 0;
 
 	if (prog->abi != ASLRT_ABI) {
@@ -68,11 +69,14 @@ asl_program_init(asl_program *prog)
 	for (i = 0; i < prog->nconst && !prog->ready; i++) {
 		if (prog->kvals[i])
 			continue;
-		prog->kvals[i] = json_loads(prog->consts[i],
-					    JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+		prog->kvals[i] = aslp_loadb(prog->consts[i], strlen(prog->consts[i]),
+					    JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom);
 		if (!prog->kvals[i]) {
-			fprintf(stderr, "aslrt: constant %d does not parse: %s (an aslc bug)\n",
-				i, err.text);
+			if (oom)
+				fprintf(stderr, "aslrt: out of memory\n");
+			else
+				fprintf(stderr, "aslrt: constant %d does not parse: %s (an aslc bug)\n",
+					i, err.text);
 			r = -1;
 			break;
 		}
@@ -165,7 +169,7 @@ fail_with(asl_ctx *ctx, const char *error, char *cause)
 	ctx->failed = true;
 	ctx->status = ASLP_FAILED;
 	/* Errors and causes are printed as JSON strings: keep them UTF-8. */
-	ctx->error = error ? aslp_utf8_clean(aslp_strdup(error)) : NULL;
+	ctx->error = error ? aslp_utf8_clean(strdup(error)) : NULL;
 	ctx->cause = cause ? aslp_utf8_clean(cause) : NULL;
 	return ASL_FAIL;
 }
@@ -220,7 +224,11 @@ aslp_render(asl_ctx *ctx, json_t *v)
 int
 aslp_oom(asl_ctx *ctx)
 {
-	return aslp_fail(ctx, "States.Runtime", "out of memory");
+	int r = aslp_fail(ctx, "States.Runtime", "out of memory");
+
+	/* Even when the name could not be kept, or another error came first. */
+	ctx->terminal = true;
+	return r;
 }
 
 void
@@ -1433,7 +1441,7 @@ recover(asl_ctx *ctx, const asl_recovery *r)
 			aslp_test_caught(ctx, i);
 		if (ctx->run->trace) {
 			free(ctx->trace_caught);
-			ctx->trace_caught = ctx->error ? aslp_strdup(ctx->error) : NULL;
+			ctx->trace_caught = ctx->error ? strdup(ctx->error) : NULL;
 		}
 		clear_error(ctx);
 		return i;

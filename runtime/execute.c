@@ -36,11 +36,11 @@ aslp_add_binding(struct aslp_binding **bs, int *n, const char *name, size_t len,
 	b += (*n)++;
 	memset(b, 0, sizeof *b);
 	b->name = aslp_printf("%.*s", (int)len, name);
-	b->command = aslp_strdup(command);
-	b->dir = dir ? aslp_strdup(dir) : NULL;
+	b->command = strdup(command);
+	b->dir = dir ? strdup(dir) : NULL;
 	b->timeout = timeout;
 	b->s3 = b->name && aslp_is_s3_name(b->name);
-	return b->name != NULL && b->command != NULL;
+	return b->name != NULL && b->command != NULL && (!dir || b->dir);
 }
 
 void
@@ -265,7 +265,7 @@ aslp_prepare(struct aslp_execution *e, asl_program *prog, const struct aslp_star
 	if (s->test && s->test->state &&
 	    !(e->test = aslp_test_new(prog, s->test, s->progname)))
 		return 2;
-	e->exec.sm_name = aslp_strdup(o->state_machine ? o->state_machine : prog->name);
+	e->exec.sm_name = strdup(o->state_machine ? o->state_machine : prog->name);
 	if (!e->exec.sm_name) {
 		fprintf(aslp_errf(&e->run), "%s: out of memory\n", s->progname);
 		return 2;
@@ -307,9 +307,9 @@ aslp_begin(struct aslp_execution *e, json_t *input, char *input_text, const asl_
 	/* TimeoutSeconds, within the service's one-year limit. */
 	run->deadline_ns = now + (prog->timeout > 0 && prog->timeout < ASLP_MAX_DURATION ?
 				  prog->timeout : ASLP_MAX_DURATION) * 1000000000;
-	run->region = aslp_strdup(o->region ? o->region : "us-east-1");
-	run->account = aslp_strdup(o->account ? o->account : "123456789012");
-	exec->name = o->name ? aslp_strdup(o->name) : aslp_uuid(&e->ctx);
+	run->region = strdup(o->region ? o->region : "us-east-1");
+	run->account = strdup(o->account ? o->account : "123456789012");
+	exec->name = o->name ? strdup(o->name) : aslp_uuid(&e->ctx);
 	if (!run->region || !run->account || !exec->name)
 		goto oom;
 	{
@@ -408,7 +408,7 @@ message(char *buf, const char *dflt)
 
 	if (!n) {
 		free(buf);
-		return aslp_strdup(dflt);
+		return strdup(dflt);
 	}
 	if (buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
@@ -550,7 +550,7 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 	if ((msg = bad_option(opt)) != NULL) {
 		json_decref(input);
 		free(input_text);
-		return refused(res, aslp_strdup(msg), msg);
+		return refused(res, strdup(msg), msg);
 	}
 	if (prog->abi != ASLRT_ABI) {
 		json_decref(input);
@@ -617,18 +617,18 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 		e.ctx.measured_depth = depth;
 	}
 	out = aslp_run_top(&e);
-	res->name = aslp_strdup(e.exec.name);
+	res->name = strdup(e.exec.name);
 	if (out) {
 		res->status = ASL_EXEC_SUCCEEDED;
 		res->output = opt->no_output_text ? NULL : asl_dumps(out);
 	} else {
 		res->status = e.ctx.status == ASLP_TIMED_OUT ? ASL_EXEC_TIMED_OUT : ASL_EXEC_FAILED;
-		res->error = e.ctx.error ? aslp_strdup(e.ctx.error) : NULL;
-		res->cause = e.ctx.cause ? aslp_strdup(e.ctx.cause) : NULL;
-		res->state = e.ctx.state ? aslp_strdup(e.ctx.state->name) : NULL;
+		res->error = e.ctx.error ? strdup(e.ctx.error) : NULL;
+		res->cause = e.ctx.cause ? strdup(e.ctx.cause) : NULL;
+		res->state = e.ctx.state ? strdup(e.ctx.state->name) : NULL;
 	}
 	if (e.run.history && aslp_history_close(&e.history, prog->name) != 0)
-		res->message = aslp_strdup("the history could not be written (see stderr)");
+		res->message = strdup("the history could not be written (see stderr)");
 	aslp_end(&e);
 	aslp_free_bindings(bs, nb);
 	if (out) {
@@ -640,8 +640,8 @@ execute(asl_program *prog, json_t *input, char *input_text, size_t size, int dep
 		res->value = own_value(out, opt->share_input);
 		if ((!res->output && !opt->no_output_text) || !res->value) {
 			res->status = ASL_EXEC_FAILED;
-			res->error = aslp_strdup("States.Runtime");
-			res->cause = aslp_strdup("out of memory");
+			res->error = strdup("States.Runtime");
+			res->cause = strdup("out of memory");
 			free(res->output);
 			json_decref(res->value);
 			res->output = NULL;

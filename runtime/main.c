@@ -307,8 +307,10 @@ static char *
 read_all(FILE *f, size_t most, size_t *len)
 {
 	size_t cap = 65536, n = 0, got;
-	char *buf = malloc(cap);
+	char *buf;
 
+	errno = 0;
+	buf = malloc(cap);
 	while (buf && n <= most && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
 		if (cap - n - 1 == 0) {
@@ -342,11 +344,16 @@ read_input(const struct options *o, int *status, char **raw)
 	size_t cap = aslp_read_cap(limit);
 	json_t *v;
 	json_error_t err;
+	bool oom;
 	const char *what;
 
 	*status = 2;
 	if (o->input_json) {
-		text = aslp_strdup(o->input_json);
+		text = strdup(o->input_json);
+		if (!text) {
+			fprintf(stderr, "%s: out of memory\n", progname);
+			return NULL;
+		}
 		len = strlen(text);
 		what = "--input-json";
 	} else if (o->input_file && strcmp(o->input_file, "-") != 0) {
@@ -365,7 +372,8 @@ read_input(const struct options *o, int *status, char **raw)
 		what = "stdin";
 	}
 	if (!text) {
-		fprintf(stderr, "%s: cannot read the input from %s\n", progname, what);
+		fprintf(stderr, "%s: cannot read the input from %s: %s\n", progname, what,
+			strerror(errno));
 		return NULL;
 	}
 	/* The text as the client sent it: no byte order mark, no blanks around. */
@@ -387,7 +395,12 @@ read_input(const struct options *o, int *status, char **raw)
 		free(text);
 		return NULL;
 	}
-	v = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	v = aslp_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom);
+	if (oom) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		free(text);
+		return NULL;
+	}
 	if (!v) {
 		fprintf(stderr, "%s: the input (%s) is not JSON: %s at line %d, column %d%s\n",
 			progname, what, err.text, err.line, err.column,
@@ -441,27 +454,36 @@ describe_execution(asl_ctx *ctx, json_t *output, int64_t stop_ns)
 	if (!r)
 		return NULL;
 	if (ctx->status == ASLP_SUCCEEDED) {
-		json_object_set(r, "output", output);
+		if (json_object_set(r, "output", output))
+			goto oom;
 	} else {
-		if (ctx->error)
-			json_object_set_new(r, "error", json_string(ctx->error));
-		if (ctx->cause)
-			json_object_set_new(r, "cause", json_string(ctx->cause));
+		if (ctx->error && json_object_set_new(r, "error", json_string(ctx->error)))
+			goto oom;
+		if (ctx->cause && json_object_set_new(r, "cause", json_string(ctx->cause)))
+			goto oom;
 	}
 	return r;
+oom:
+	json_decref(r);
+	return NULL;
 }
 
-static void
+/* Print the output, or the failure; false when out of memory (said). */
+static bool
 print_result(asl_ctx *ctx, json_t *output, bool as_result, int64_t stop_ns)
 {
 	char *text;
 	json_t *r;
+	bool ok;
 
 	if (!as_result) {
 		if (ctx->status == ASLP_SUCCEEDED) {
 			text = asl_dumps(output);
-			if (text)
-				printf("%s\n", text);
+			if (!text) {
+				fprintf(stderr, "%s: out of memory\n", progname);
+				return false;
+			}
+			printf("%s\n", text);
 			free(text);
 		} else {
 			fprintf(stderr, "%s: execution %s in state \"", progname,
@@ -475,16 +497,18 @@ print_result(asl_ctx *ctx, json_t *output, bool as_result, int64_t stop_ns)
 			}
 			fputc('\n', stderr);
 		}
-		return;
+		return true;
 	}
 	r = describe_execution(ctx, output, stop_ns);
 	text = r ? asl_dumps(r) : NULL;
-	if (text)
+	ok = text != NULL;
+	if (ok)
 		printf("%s\n", text);
 	else
 		fprintf(stderr, "%s: out of memory\n", progname);
 	free(text);
 	json_decref(r);
+	return ok;
 }
 
 /*
@@ -579,6 +603,7 @@ asl_main(int argc, char **argv, asl_program *prog)
 		progname = slash ? slash + 1 : argv[0];
 	}
 	memset(&o, 0, sizeof o);
+	aslp_note_alloc_failures();
 	aslp_init(&e);
 	status = parse_options(argc, argv, &o, prog);
 	if (status == DONE) {
@@ -636,8 +661,9 @@ asl_main(int argc, char **argv, asl_program *prog)
 	}
 	io = aslp_run_top(&e);
 	fflush(stderr);
-	print_result(&e.ctx, io, o.result, aslp_now_ns(&e.ctx));
-	if (fflush(stdout) != 0) {
+	if (!print_result(&e.ctx, io, o.result, aslp_now_ns(&e.ctx))) {
+		status = 2;
+	} else if (fflush(stdout) != 0) {
 		fprintf(stderr, "%s: cannot write the output: %s\n", progname,
 			strerror(errno));
 		status = 2;

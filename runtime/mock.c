@@ -224,8 +224,12 @@ aslp_mocks_load(const char *file, const char *sm, const char *test,
 	if (!m)
 		return bad(run, file, "out of memory");
 	m->doc = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
-	m->file = aslp_strdup(file);
-	m->test = aslp_strdup(test);
+	m->file = strdup(file);
+	m->test = strdup(test);
+	if (!m->file || !m->test) {
+		bad(run, file, "out of memory");
+		goto fail;
+	}
 	if (!m->doc) {
 		if (err.line < 1)
 			bad(run, file, "%s", err.text);

@@ -259,7 +259,7 @@ credentials(asl_ctx *ctx, const asl_task_desc *t, json_t *v)
 		json_decref(c);
 		return ASL_FAIL;
 	}
-	ctx->role_arn = aslp_strdup(json_string_value(arn));
+	ctx->role_arn = strdup(json_string_value(arn));
 	json_decref(c);
 	return ctx->role_arn ? ASL_OK : aslp_oom(ctx);
 }

@@ -232,8 +232,8 @@ aslp_test_retriable(asl_ctx *ctx, const asl_retrier *r, int i)
 	t->backoff = s < (double)ASLP_CENTURY ? (int64_t)s : ASLP_CENTURY;
 	t->stopped = true;
 	t->status = TEST_RETRIABLE;
-	t->error = ctx->error ? aslp_strdup(ctx->error) : NULL;
-	t->cause = ctx->cause ? aslp_strdup(ctx->cause) : NULL;
+	t->error = ctx->error ? strdup(ctx->error) : NULL;
+	t->cause = ctx->cause ? strdup(ctx->cause) : NULL;
 	return true;
 }
 
@@ -243,8 +243,8 @@ aslp_test_caught(asl_ctx *ctx, int i)
 	struct aslp_test *t = ctx->test;
 
 	t->catch_index = i;
-	t->error = ctx->error ? aslp_strdup(ctx->error) : NULL;
-	t->cause = ctx->cause ? aslp_strdup(ctx->cause) : NULL;
+	t->error = ctx->error ? strdup(ctx->error) : NULL;
+	t->cause = ctx->cause ? strdup(ctx->cause) : NULL;
 }
 
 /* v as TestState gives it: JSON text, the input exactly as it was sent. */

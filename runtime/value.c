@@ -43,16 +43,46 @@ aslp_atomic_sub_fetch(volatile size_t *p, size_t v)
 	return __atomic_sub_fetch(p, v, __ATOMIC_RELEASE);
 }
 
-char *
-aslp_strdup(const char *s)
-{
-	char *d = strdup(s);
+/*
+** jansson 2.14's parser can lose a character of a string when an
+** allocation fails, and parse on (its lexer ignores the failure), or
+** report "invalid token". The executable gives jansson a malloc that
+** counts failures, so that what it parses is refused as out of memory
+** instead; a host keeps its own allocator, and this counts nothing. The
+** count is the process's (tcc links no thread-local storage): a parse
+** during which any thread ran out of memory is refused.
+*/
+static unsigned long alloc_failures;	/* atomic */
 
-	if (!d) {
-		fputs("aslrt: out of memory\n", stderr);
-		abort();
+static void *
+counting_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p)
+		__atomic_add_fetch(&alloc_failures, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+void
+aslp_note_alloc_failures(void)
+{
+	json_set_alloc_funcs(counting_malloc, free);
+}
+
+json_t *
+aslp_loadb(const char *s, size_t n, size_t flags, json_error_t *err, bool *oom)
+{
+	unsigned long before = __atomic_load_n(&alloc_failures, __ATOMIC_RELAXED);
+	json_t *v = json_loadb(s, n, flags, err);
+
+	*oom = __atomic_load_n(&alloc_failures, __ATOMIC_RELAXED) != before ||
+	       (!v && json_error_code(err) == json_error_out_of_memory);
+	if (*oom) {
+		json_decref(v);
+		v = NULL;
 	}
-	return d;
+	return v;
 }
 
 void
@@ -194,7 +224,7 @@ aslp_utf8_clean(char *s)
 	struct aslp_buf b = { NULL, 0, 0, false };
 	size_t i, n;
 
-	if (aslp_utf8_valid(s))
+	if (!s || aslp_utf8_valid(s))
 		return s;
 	for (i = 0; s[i]; i += n) {
 		n = utf8_seq((const unsigned char *)s + i);

@@ -566,6 +566,45 @@ t_embed_pool() {
 }
 check "asl_execute: Parallel's helper threads reused across executions, within max_threads (tests/embed/pool.c)" t_embed_pool
 
+# Out of memory: the order saga run with each of its allocations failing
+# in turn (tests/oom/failalloc.c). Every run ends in a clean way: the
+# right output, a failure that says out of memory (or a handler's that
+# its Catch takes), or a refusal that says so; never a crash, and never
+# an output or a path that a failed allocation changed (jansson's parser
+# can lose a character then: the executable refuses what it parsed).
+# The sanitizers have allocators of their own: not under them.
+t_out_of_memory() {
+	mkdir -p "$TMP/oom" &&
+	cc -shared -fPIC -O2 -o "$TMP/oom/failalloc.so" tests/oom/failalloc.c &&
+	"$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/oom/order" &&
+	in=examples/order/cases/happy-path/input.json &&
+	status 0 "$TMP/oom/order" --clock=virtual <"$in" && cp "$TMP/out" "$TMP/oom/want" &&
+	k=0 &&
+	while [ $k -lt 5000 ]; do
+		rm -f "$TMP/oom/mark"
+		FAIL_ALLOC=$k FAIL_ALLOC_MARK="$TMP/oom/mark" LD_PRELOAD="$TMP/oom/failalloc.so" \
+			"$TMP/oom/order" --clock=virtual <"$in" >"$TMP/oom/out" 2>"$TMP/oom/err"
+		rc=$?
+		[ -e "$TMP/oom/mark" ] || break
+		case $rc in
+		0) cmp -s "$TMP/oom/out" "$TMP/oom/want" || { echo "allocation $k: another output"; return 1; } ;;
+		1) grep -q -e 'States.Runtime: out of memory$' -e "returned NULL without calling asl_call_fail" \
+			-e 'OrderFailed: Order could not be completed; compensation ran$' "$TMP/oom/err" ||
+			{ echo "allocation $k: $(cat "$TMP/oom/err")"; return 1; } ;;
+		2) grep -q -e 'out of memory$' -e 'Cannot allocate memory$' "$TMP/oom/err" ||
+			{ echo "allocation $k: $(cat "$TMP/oom/err")"; return 1; } ;;
+		*) echo "allocation $k: exit status $rc: $(cat "$TMP/oom/err")"; return 1 ;;
+		esac
+		k=$((k + 1))
+	done
+	# It reached the end, past a hundred allocations.
+	[ -e "$TMP/oom/mark" ] && { echo "more than 5000 allocations"; return 1; }
+	[ $k -gt 100 ]
+}
+if [ -z "$SAN_FLAGS" ]; then
+	check "out of memory at each allocation of the order saga: a clean end, never a crash or another output" t_out_of_memory
+fi
+
 # -MD and its companions write the rule gcc would: the output, then the
 # definition, the handler files and their headers.
 t_depfiles() {

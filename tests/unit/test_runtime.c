@@ -32,11 +32,11 @@ init_ctx(asl_ctx *ctx)
 		pthread_mutex_init(&test_run.lock, NULL);
 		test_run.payload_limit = ASLP_PAYLOAD_LIMIT;
 		test_exec.run = &test_run;
-		test_exec.name = aslp_strdup("exec");
-		test_exec.arn = aslp_strdup("arn:aws:states:us-east-1:123456789012:execution:test:exec");
-		test_exec.sm_name = aslp_strdup("test");
-		test_exec.sm_arn = aslp_strdup("arn:aws:states:us-east-1:123456789012:stateMachine:test");
-		test_exec.role_arn = aslp_strdup("arn:aws:iam::123456789012:role/r");
+		test_exec.name = strdup("exec");
+		test_exec.arn = strdup("arn:aws:states:us-east-1:123456789012:execution:test:exec");
+		test_exec.sm_name = strdup("test");
+		test_exec.sm_arn = strdup("arn:aws:states:us-east-1:123456789012:stateMachine:test");
+		test_exec.role_arn = strdup("arn:aws:iam::123456789012:role/r");
 		test_exec.input = json_object();
 		if (!aslp_exec_context(&test_exec))
 			abort();
