@@ -43,6 +43,38 @@ on_error(void *opaque, const char *msg)
 	sb_putc(&said, '\n');
 }
 
+/*
+** tcc's linker ends the process (exit(1)) on some errors, such as a
+** relocation it does not know in an object given with the definition
+** (thread-local storage): while it links, an exit handler says what it
+** said, and ends aslc with the status of a failed build.
+*/
+static bool linking;
+
+static void
+linker_exited(void)
+{
+	if (!linking)
+		return;
+	linking = false;
+	fprintf(stderr, "aslc: tcc stopped while linking (an object it cannot link, such as "
+		"one with thread-local storage, given with the definition?). It said:\n");
+	if (said.s)
+		fwrite(said.s, 1, said.len, stderr);
+	fflush(stderr);
+	_exit(2);
+}
+
+static void
+arm_linker(bool on)
+{
+	static bool registered;
+
+	if (on && !registered)
+		registered = atexit(linker_exited) == 0;
+	linking = on;
+}
+
 static bool
 ends_with(const char *s, const char *suffix)
 {
@@ -165,7 +197,9 @@ output(TCCState *s, const char *out, const struct cc_options *opt)
 	if (!s)
 		return -1;
 	/* Unresolved symbols are found when the executable is written. */
+	arm_linker(true);
 	status = tcc_output_file(s, out) < 0 ? -1 : 0;
+	arm_linker(false);
 	if (status)
 		report(NULL, out, opt);
 	tcc_delete(s);
@@ -193,10 +227,14 @@ ltcc_run(const char *code, int argc, char **argv, const struct cc_options *opt, 
 	TCCState *s = build(code, TCC_OUTPUT_MEMORY, opt);
 	int (*entry)(int, char **);
 	void *sym;
+	int i;
 
 	if (!s)
 		return -1;
-	if (tcc_relocate(s, TCC_RELOCATE_AUTO) < 0) {
+	arm_linker(true);
+	i = tcc_relocate(s, TCC_RELOCATE_AUTO);
+	arm_linker(false);
+	if (i < 0) {
 		report(NULL, NULL, opt);
 		tcc_delete(s);
 		return -1;

@@ -1040,7 +1040,14 @@ t_backend_errors() {
 	status 2 "$ASLC" --backend=tcc tests/run/c-handlers/machine.asl.json "$TMP/notable.c" -o "$TMP/x" &&
 	contains "$TMP/err" "linking the handlers failed" && ! grep -q "aslc bug" "$TMP/err" &&
 	status 2 "$ASLC" --backend=gcc $HELLO -o "$TMP/x" &&
-	contains "$TMP/err" "unknown backend gcc (cc, tcc or llvm)"
+	contains "$TMP/err" "unknown backend gcc (cc, tcc or llvm)" &&
+	# An object tcc cannot link (thread-local storage): its linker ends
+	# the process; aslc still says why, and fails as a build does.
+	printf '#include "aslrt.h"\nstatic _Thread_local int n;\nstatic json_t *count(asl_call *c, json_t *in) { (void)c; n++; return json_incref(in); }\nASL_HANDLERS({ "Count", count });\n' >"$TMP/tls.c" &&
+	cc -c -Iinclude -o "$TMP/tls.o" "$TMP/tls.c" &&
+	status 2 "$ASLC" --backend=tcc $HELLO "$TMP/tls.o" -o "$TMP/x" &&
+	contains "$TMP/err" "tcc stopped while linking" && contains "$TMP/err" "Unknown relocation type" &&
+	status 2 "$ASLC" run $HELLO "$TMP/tls.o" && contains "$TMP/err" "tcc stopped while linking"
 }
 check "backends: handler errors are the user's; unknown backend is a usage error" t_backend_errors
 fi
