@@ -546,6 +546,7 @@ call(asl_ctx *ctx, const asl_intrinsic *f, json_t **a, int n)
 		return format(ctx, f, a, n, json_string_value(a[0]), json_string_length(a[0]));
 	case ASL_FN_STRING_TO_JSON: {
 		json_error_t err = { 0 };	/* jansson may fail before it writes here */
+		bool no_memory;
 		const char *s;
 		char *why;
 		size_t end;
@@ -568,10 +569,10 @@ call(asl_ctx *ctx, const asl_intrinsic *f, json_t **a, int n)
 		if (end == 0)
 			return json_null();	/* blank: readTree's MissingNode */
 		/* The first value; readTree leaves what follows unread. */
-		out = json_loadb(s, end, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+		out = aslp_loadb(s, end, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &no_memory);
 		if (out)
 			return out;
-		if (json_error_code(&err) == json_error_out_of_memory)
+		if (no_memory)
 			return oom(ctx);
 		/* JSON that Jackson reads and jansson cannot: huge numbers. */
 		aslp_fail_state(ctx, "States.Runtime",

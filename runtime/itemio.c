@@ -210,8 +210,11 @@ static json_t *
 read_json(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 {
 	json_error_t err;
-	json_t *doc = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err), *items;
+	bool oom;
+	json_t *doc = aslp_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom), *items;
 
+	if (oom)
+		return (void)aslp_oom(ctx), NULL;
 	if (!doc) {
 		aslp_fail(ctx, "States.ItemReaderFailed", "The object is not JSON: %s at line %d, column %d",
 			  err.text, err.line, err.column);
@@ -234,6 +237,7 @@ read_jsonl(asl_ctx *ctx, const char *s, size_t len)
 	json_t *items = json_array(), *v;
 	json_error_t err;
 	size_t i = 0, n, line = 0;
+	bool oom;
 
 	if (!items)
 		return (void)aslp_oom(ctx), NULL;
@@ -244,7 +248,11 @@ read_jsonl(asl_ctx *ctx, const char *s, size_t len)
 		line++;
 		/* Blank lines hold no item. */
 		if (strspn(s + i, " \t\r") < n) {
-			v = json_loadb(s + i, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+			v = aslp_loadb(s + i, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom);
+			if (oom) {
+				json_decref(items);
+				return (void)aslp_oom(ctx), NULL;
+			}
 			if (!v) {
 				aslp_fail(ctx, "States.ItemReaderFailed",
 					  "Line %zu of the object is not JSON: %s", line, err.text);

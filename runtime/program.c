@@ -707,6 +707,7 @@ aslp_run_program(asl_ctx *ctx, const struct aslp_invoke *inv,
 	struct limits lim;
 	json_t *result = NULL;
 	json_error_t jerr;
+	bool oom;
 	const char *s;
 	size_t len;
 	char *text, *sig;
@@ -775,8 +776,10 @@ aslp_run_program(asl_ctx *ctx, const struct aslp_invoke *inv,
 		} else if (!len) {
 			result = json_null();	/* the handler returned nothing */
 		} else {
-			result = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-			if (!result)
+			result = aslp_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr, &oom);
+			if (oom)
+				aslp_oom(ctx);
+			else if (!result)
 				runtime_error(ctx, inv, "Runtime.MarshalError",
 					      "Unable to marshal response: %s at line %d, column %d",
 					      jerr.text, jerr.line, jerr.column);

@@ -517,6 +517,8 @@ invoke_parameters(asl_ctx *ctx, json_t *v, struct aslp_invoke *inv)
 	json_t *fn = json_object_get(v, "FunctionName");
 	json_t *payload = json_object_get(v, "Payload");
 	json_t *type = json_object_get(v, "InvocationType");
+	json_error_t err;
+	bool oom = false;
 	char *text;
 
 	if (!json_is_string(fn) || !json_string_length(fn) ||
@@ -544,10 +546,10 @@ invoke_parameters(asl_ctx *ctx, json_t *v, struct aslp_invoke *inv)
 	if (!payload || json_is_null(payload))
 		inv->input = json_object();
 	else if (json_is_string(payload) &&
-		 (inv->input = json_loadb(json_string_value(payload), json_string_length(payload),
-					  JSON_DECODE_ANY, NULL)))
+		 (inv->input = aslp_loadb(json_string_value(payload), json_string_length(payload),
+					  JSON_DECODE_ANY, &err, &oom)))
 		;
-	else
+	else if (!oom)
 		inv->input = json_incref(payload);
 	if (!inv->input)
 		return aslp_oom(ctx), false;

@@ -566,24 +566,22 @@ t_embed_pool() {
 }
 check "asl_execute: Parallel's helper threads reused across executions, within max_threads (tests/embed/pool.c)" t_embed_pool
 
-# Out of memory: the order saga run with each of its allocations failing
-# in turn (tests/oom/failalloc.c). Every run ends in a clean way: the
-# right output, a failure that says out of memory (or a handler's that
-# its Catch takes), or a refusal that says so; never a crash, and never
-# an output or a path that a failed allocation changed (jansson's parser
-# can lose a character then: the executable refuses what it parsed).
-# The sanitizers have allocators of their own: not under them.
-t_out_of_memory() {
-	mkdir -p "$TMP/oom" &&
-	cc -shared -fPIC -O2 -o "$TMP/oom/failalloc.so" tests/oom/failalloc.c &&
-	"$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/oom/order" &&
-	in=examples/order/cases/happy-path/input.json &&
-	status 0 "$TMP/oom/order" --clock=virtual <"$in" && cp "$TMP/out" "$TMP/oom/want" &&
+# Out of memory: a workflow run with each of its allocations failing in
+# turn (tests/oom/failalloc.c). Every run ends in a clean way: the right
+# output, a failure that says out of memory (or a handler's that its
+# Catch takes), or a refusal that says so; never a crash, and never an
+# output or a path that a failed allocation changed (jansson's parser can
+# lose a character then: the executable refuses what it parsed through
+# one). The sanitizers have allocators of their own: not under them.
+#
+#	oom_sweep PROGRAM INPUT	after failalloc.so is built
+oom_sweep() {
+	status 0 "$1" --clock=virtual <"$2" && cp "$TMP/out" "$TMP/oom/want" &&
 	k=0 &&
 	while [ $k -lt 5000 ]; do
 		rm -f "$TMP/oom/mark"
 		FAIL_ALLOC=$k FAIL_ALLOC_MARK="$TMP/oom/mark" LD_PRELOAD="$TMP/oom/failalloc.so" \
-			"$TMP/oom/order" --clock=virtual <"$in" >"$TMP/oom/out" 2>"$TMP/oom/err"
+			"$1" --clock=virtual <"$2" >"$TMP/oom/out" 2>"$TMP/oom/err"
 		rc=$?
 		[ -e "$TMP/oom/mark" ] || break
 		case $rc in
@@ -597,12 +595,25 @@ t_out_of_memory() {
 		esac
 		k=$((k + 1))
 	done
-	# It reached the end, past a hundred allocations.
+	# It reached the end, past a few dozen allocations.
 	[ -e "$TMP/oom/mark" ] && { echo "more than 5000 allocations"; return 1; }
-	[ $k -gt 100 ]
+	[ $k -gt 30 ]
+}
+t_out_of_memory() {
+	mkdir -p "$TMP/oom" &&
+	cc -shared -fPIC -O2 -o "$TMP/oom/failalloc.so" tests/oom/failalloc.c &&
+	"$ASLC" examples/order/order.asl.json examples/order/handlers.c -o "$TMP/oom/order" &&
+	oom_sweep "$TMP/oom/order" examples/order/cases/happy-path/input.json &&
+	# States.StringToJson parses too: a string of JSON in the input.
+	printf '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true,"Parameters":{"v.$":"States.StringToJson($.s)"}}}}' \
+		>"$TMP/oom/parse.asl.json" &&
+	printf '{"s":"{\\"card\\":\\"4242-4242-4242-4242\\",\\"n\\":[1,2,3]}"}' >"$TMP/oom/parse.json" &&
+	"$ASLC" "$TMP/oom/parse.asl.json" -o "$TMP/oom/parse" &&
+	oom_sweep "$TMP/oom/parse" "$TMP/oom/parse.json" &&
+	contains "$TMP/oom/want" '"card":"4242-4242-4242-4242"'
 }
 if [ -z "$SAN_FLAGS" ]; then
-	check "out of memory at each allocation of the order saga: a clean end, never a crash or another output" t_out_of_memory
+	check "out of memory at each allocation (the order saga, States.StringToJson): a clean end, never a crash or another output" t_out_of_memory
 fi
 
 # -MD and its companions write the rule gcc would: the output, then the
