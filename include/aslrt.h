@@ -603,11 +603,12 @@ int asl_execute_value(asl_program *prog, json_t *input, const asl_options *opt,
 void asl_result_free(asl_result *res);
 /*
 ** Parallel and Map run on helper threads that the process keeps between
-** executions. Stop and join them, when no execution is running (before
-** unloading the code, or to end with no thread but the host's); later
-** executions start them again.
+** executions. Stop and join them (before unloading the code, or to end
+** with no thread but the host's); later executions start them again.
+** Returns 0, or -1 and stops none while an execution uses them or
+** another call is stopping them.
 */
-void asl_stop_threads(void);
+int asl_stop_threads(void);
 
 /* ---- steps called by generated code ----
 **

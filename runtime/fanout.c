@@ -583,7 +583,7 @@ unlist(struct fan *f)
 ** (asl_main) stops them before it returns, as its code may go with it
 ** (aslc run's in-memory image); a host, with asl_stop_threads.
 */
-void
+int
 asl_stop_threads(void)
 {
 	int k, n;
@@ -591,7 +591,7 @@ asl_stop_threads(void)
 	pthread_mutex_lock(&pool.lock);
 	if (pool.closing || pool.busy > 0 || pool.open) {
 		pthread_mutex_unlock(&pool.lock);
-		return;
+		return -1;
 	}
 	pool.closing = true;
 	pthread_cond_broadcast(&pool.work);
@@ -600,14 +600,19 @@ asl_stop_threads(void)
 	for (k = 0; k < n; k++)
 		pthread_join(pool.threads[k], NULL);
 	pthread_mutex_lock(&pool.lock);
-	pool.nthread = pool.idle = pool.pending = pool.woken = 0;
+	free(pool.threads);
+	pool.threads = NULL;
+	pool.nthread = pool.cap = pool.idle = pool.pending = pool.woken = 0;
 	pool.closing = false;
 	pthread_mutex_unlock(&pool.lock);
+	return 0;
 }
 
 /*
 ** A child of fork() has none of its parent's helpers, and its lock as
-** the forking thread left it: the pool starts again empty.
+** the forking thread left it: the pool starts again empty. (A child
+** cannot go on with an execution that was running when it forked: its
+** state fans wait for helpers the child does not have.)
 */
 static void
 fork_prepare(void)
@@ -624,8 +629,13 @@ fork_parent(void)
 static void
 fork_child(void)
 {
+	struct fan *f;
+
 	pthread_mutex_unlock(&pool.lock);
+	for (f = pool.open; f; f = f->next_open)
+		f->listed = false;
 	pool.open = NULL;
+	pool.closing = false;
 	pool.nthread = pool.idle = pool.pending = pool.woken = pool.busy = 0;
 	pthread_cond_init(&pool.work, NULL);
 	pthread_cond_init(&pool.left, NULL);
@@ -668,7 +678,7 @@ post(struct fan *f, size_t want)
 	pthread_t *t;
 	sigset_t set, old;
 	size_t start;
-	int i;
+	int i, room;
 
 	/*
 	** Before any helper can take a fan of the run, its history counter
@@ -688,9 +698,12 @@ post(struct fan *f, size_t want)
 	*q = f;
 	f->listed = true;
 	/*
-	** Idle helpers are counted on, and threads started for the rest;
-	** wake_next wakes the first.
+	** Idle helpers are counted on, and threads started for the rest, as
+	** many as the execution may still have; wake_next wakes the first.
 	*/
+	room = max > run->helpers ? max - run->helpers : 0;
+	if (want > (size_t)room)
+		want = (size_t)room;
 	start = want < (size_t)pool.idle ? want : (size_t)pool.idle;
 	pool.idle -= (int)start;
 	pool.pending += (int)start;

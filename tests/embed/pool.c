@@ -160,14 +160,14 @@ main(int argc, char **argv)
 	** asl_stop_threads ends the helpers; the next execution starts them
 	** again, and the program ends with none.
 	*/
-	asl_stop_threads();
+	CHECK(asl_stop_threads() == 0);
 	CHECK(threads() <= before + 1);	/* (a sanitizer may keep one) */
 	c.runs = 1;
 	c.ok = c.peak = 0;
 	host(&c);
 	CHECK(c.ok == 1 && c.peak > 1);
 	CHECK(threads() > before);
-	asl_stop_threads();
+	CHECK(asl_stop_threads() == 0);
 	if (failures)
 		fprintf(stderr, "pool.c: %d checks failed\n", failures);
 	return failures ? 1 : 0;
