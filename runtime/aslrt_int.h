@@ -358,13 +358,16 @@ size_t aslp_atomic_add_fetch(volatile size_t *p, size_t v);
 size_t aslp_atomic_sub_fetch(volatile size_t *p, size_t v);
 
 /*
-** json_loadb, refusing what it parsed through a failed allocation when
-** the executable counts them (aslp_note_alloc_failures): NULL with *oom
-** true when memory ran out.
+** json_loadb and json_load_file, refusing what they parsed through a
+** failed allocation when the executable counts them
+** (aslp_note_alloc_failures): NULL with *oom true when memory ran out.
+** Every parse of the runtime goes through these.
 */
 ASLP_HIDDEN void aslp_note_alloc_failures(void);
 ASLP_HIDDEN json_t *aslp_loadb(const char *s, size_t n, size_t flags, json_error_t *err,
 			       bool *oom);
+ASLP_HIDDEN json_t *aslp_load_file(const char *path, size_t flags, json_error_t *err,
+				   bool *oom);
 /* The n (at most 16) strings parts end to end, as a new string; NULL on OOM. */
 ASLP_HIDDEN char *aslp_concat(const char *const *parts, int n);
 /* printf into a new malloc'd string; NULL on OOM. */

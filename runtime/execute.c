@@ -62,13 +62,16 @@ aslp_load_bindings(struct aslp_binding **bs, int *nb, const char *file, const ch
 		   FILE *f)
 {
 	json_error_t err;
-	json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &err), *v;
+	bool oom;
+	json_t *doc = aslp_load_file(file, JSON_REJECT_DUPLICATES, &err, &oom), *v;
 	const char *key, *slash = strrchr(file, '/');
 	char *dir = slash ? aslp_printf("%.*s", (int)(slash - file + 1), file) : NULL;
 	int status = 0;
 
 	if (!doc) {
-		if (err.line < 1)	/* not a parse error: the file itself */
+		if (oom)
+			fprintf(f, "%s: %s: out of memory\n", progname, file);
+		else if (err.line < 1)	/* not a parse error: the file itself */
 			fprintf(f, "%s: %s: %s\n", progname, file, err.text);
 		else
 			fprintf(f, "%s: %s:%d:%d: %s\n", progname, file, err.line,
@@ -656,6 +659,7 @@ asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_re
 {
 	static const asl_options none;
 	json_error_t err;
+	bool oom;
 	size_t n, start, limit;
 	json_t *v;
 
@@ -676,7 +680,9 @@ asl_execute(asl_program *prog, const char *input, const asl_options *opt, asl_re
 
 		return refused(res, m, "the input is too large");
 	}
-	v = json_loadb(input + start, n - start, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	v = aslp_loadb(input + start, n - start, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom);
+	if (oom)
+		return refused(res, NULL, "out of memory");
 	if (!v)
 		return refused(res, aslp_printf("the input is not JSON: %s at line %d, column %d",
 						err.text, err.line, err.column), "the input is not JSON");

@@ -659,6 +659,22 @@ aslp_pool_fork_safe(void)
 	pthread_once(&pool_once, fork_hooks);
 }
 
+/* Room in pool.threads for max threads, or false. */
+static bool
+room_for(int max)
+{
+	pthread_t *t;
+
+	if (pool.cap >= max)
+		return true;
+	t = realloc(pool.threads, (size_t)max * sizeof *t);
+	if (!t)
+		return false;
+	pool.threads = t;
+	pool.cap = max;
+	return true;
+}
+
 /*
 ** Offer f to the pool for up to want helpers: count on idle ones, and
 ** start threads for the rest while the pool has fewer than the
@@ -675,7 +691,6 @@ post(struct fan *f, size_t want)
 	int max = run->max_threads - 1;
 	struct fan **q;
 	pthread_attr_t attr;
-	pthread_t *t;
 	sigset_t set, old;
 	size_t start;
 	int i, room;
@@ -709,21 +724,14 @@ post(struct fan *f, size_t want)
 	pool.pending += (int)start;
 	start = want - start;
 	wake_next();
-	if (start > 0 && pool.nthread < max && pool.cap < max) {
-		t = realloc(pool.threads, (size_t)max * sizeof *t);
-		if (t) {
-			pool.threads = t;
-			pool.cap = max;
-		}
-	}
-	if (start > 0 && pool.nthread < max && pool.nthread < pool.cap) {
+	if (start > 0 && pool.nthread < max && room_for(max)) {
 		sigemptyset(&set);
 		for (i = 0; i < aslp_nfatal_signals; i++)
 			sigaddset(&set, aslp_fatal_signals[i]);
 		pthread_sigmask(SIG_BLOCK, &set, &old);
 		pthread_attr_init(&attr);
 		pthread_attr_setstacksize(&attr, WORKER_STACK);
-		for (; start > 0 && pool.nthread < max && pool.nthread < pool.cap; start--) {
+		for (; start > 0 && pool.nthread < max; start--) {
 			if (pthread_create(&pool.threads[pool.nthread], &attr, helper, NULL) != 0)
 				break;
 			pool.nthread++;

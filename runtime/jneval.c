@@ -3714,13 +3714,14 @@ fn_parse(struct jn_cx *x, struct jn_v *argv, int argc)
 {
 	json_error_t je = { 0 };	/* jansson may fail before it writes here */
 	json_t *v;
+	bool no_memory;
 
 	if (argc < 1 || !defined(argv[0]))
 		return und();
-	v = json_loadb(json_string_value(argv[0].j), json_string_length(argv[0].j),
-		       JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	v = aslp_loadb(json_string_value(argv[0].j), json_string_length(argv[0].j),
+		       JSON_DECODE_ANY | JSON_ALLOW_NUL, &je, &no_memory);
 	/* jansson says little of a failed allocation: a code, or no text. */
-	if (!v && (json_error_code(&je) == json_error_out_of_memory || !je.text[0]))
+	if (no_memory || (!v && !je.text[0]))
 		return oom(EV);
 	if (!v)
 		return fail(EV, "D3140", "The argument of $parse is not JSON: %s", je.text);

@@ -558,6 +558,7 @@ static int
 test_options(struct options *o, json_t **vars)
 {
 	json_error_t err;
+	bool oom;
 
 	if (!o->test.state) {
 		if (o->test_option)
@@ -575,12 +576,17 @@ test_options(struct options *o, json_t **vars)
 		return bad_usage("%s", "--mock-cause needs --mock-error NAME");
 	o->test.mocked = o->mock_result || o->test.mock_error;
 	if (o->mock_result) {
-		o->test.mock_result = json_loads(o->mock_result, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+		o->test.mock_result = aslp_loadb(o->mock_result, strlen(o->mock_result),
+						 JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom);
+		if (oom)
+			return bad_usage("%s", "out of memory");
 		if (!o->test.mock_result)
 			return bad_usage("--test-state: Mocked result must be valid JSON (%s)", err.text);
 	}
 	if (o->variables) {
-		*vars = json_loads(o->variables, JSON_ALLOW_NUL, &err);
+		*vars = aslp_loadb(o->variables, strlen(o->variables), JSON_ALLOW_NUL, &err, &oom);
+		if (oom)
+			return bad_usage("%s", "out of memory");
 		if (!*vars || !json_is_object(*vars))
 			return bad_usage("--variables needs a JSON object, not '%s'", o->variables);
 	}

@@ -216,6 +216,7 @@ aslp_mocks_load(const char *file, const char *sm, const char *test,
 {
 	struct aslp_mocks *m;
 	json_error_t err;
+	bool oom;
 	json_t *machines, *responses, *machine, *cases, *tc, *v;
 	const char *key;
 	char *list;
@@ -223,10 +224,10 @@ aslp_mocks_load(const char *file, const char *sm, const char *test,
 	m = calloc(1, sizeof *m);
 	if (!m)
 		return bad(run, file, "out of memory");
-	m->doc = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
+	m->doc = aslp_load_file(file, JSON_REJECT_DUPLICATES, &err, &oom);
 	m->file = strdup(file);
 	m->test = strdup(test);
-	if (!m->file || !m->test) {
+	if (oom || !m->file || !m->test) {
 		bad(run, file, "out of memory");
 		goto fail;
 	}

@@ -608,12 +608,18 @@ static void
 payload_error(asl_ctx *ctx, const struct aslp_invoke *inv, const char *payload,
 	      size_t len)
 {
-	json_t *doc = json_loadb(payload, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	json_error_t err;
+	bool oom;
+	json_t *doc = aslp_loadb(payload, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom);
 	json_t *type = json_object_get(doc, "errorType");
 	json_t *msg = json_object_get(doc, "errorMessage");
 	int kind = inv->t->kind;
 	char *compact;
 
+	if (oom) {
+		aslp_oom(ctx);
+		return;
+	}
 	if (kind != ASL_RES_LAMBDA && kind != ASL_RES_LAMBDA_INVOKE) {
 		if (json_is_string(msg))
 			aslp_fail(ctx, json_is_string(type) ? json_string_value(type) : "States.TaskFailed",
@@ -674,13 +680,18 @@ signal_name(int sig)
 	return s;
 }
 
-/* Is the output of a failed program an error payload? */
+/*
+** Is the output of a failed program an error payload? (Out of memory:
+** yes, and payload_error says so.)
+*/
 static bool
 is_error_payload(const char *s, size_t len)
 {
-	json_t *doc = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-	bool yes = json_is_object(doc) && (json_object_get(doc, "errorType") ||
-					   json_object_get(doc, "errorMessage"));
+	json_error_t err;
+	bool oom;
+	json_t *doc = aslp_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err, &oom);
+	bool yes = oom || (json_is_object(doc) && (json_object_get(doc, "errorType") ||
+						   json_object_get(doc, "errorMessage")));
 
 	json_decref(doc);
 	return yes;

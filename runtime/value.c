@@ -70,12 +70,10 @@ aslp_note_alloc_failures(void)
 	json_set_alloc_funcs(counting_malloc, free);
 }
 
-json_t *
-aslp_loadb(const char *s, size_t n, size_t flags, json_error_t *err, bool *oom)
+/* v, parsed since the count was before: NULL and *oom if memory ran out. */
+static json_t *
+guarded(json_t *v, unsigned long before, const json_error_t *err, bool *oom)
 {
-	unsigned long before = __atomic_load_n(&alloc_failures, __ATOMIC_RELAXED);
-	json_t *v = json_loadb(s, n, flags, err);
-
 	*oom = __atomic_load_n(&alloc_failures, __ATOMIC_RELAXED) != before ||
 	       (!v && json_error_code(err) == json_error_out_of_memory);
 	if (*oom) {
@@ -83,6 +81,22 @@ aslp_loadb(const char *s, size_t n, size_t flags, json_error_t *err, bool *oom)
 		v = NULL;
 	}
 	return v;
+}
+
+json_t *
+aslp_loadb(const char *s, size_t n, size_t flags, json_error_t *err, bool *oom)
+{
+	unsigned long before = __atomic_load_n(&alloc_failures, __ATOMIC_RELAXED);
+
+	return guarded(json_loadb(s, n, flags, err), before, err, oom);
+}
+
+json_t *
+aslp_load_file(const char *path, size_t flags, json_error_t *err, bool *oom)
+{
+	unsigned long before = __atomic_load_n(&alloc_failures, __ATOMIC_RELAXED);
+
+	return guarded(json_load_file(path, flags, err), before, err, oom);
 }
 
 void

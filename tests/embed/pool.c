@@ -13,6 +13,7 @@
 #include "fan.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ struct host {
 	int max_threads;
 	int runs, ok;
 	int inside, peak;	/* calls at once, and the most */
+	bool try_stop;		/* each call on a helper tries asl_stop_threads ... */
+	int stopped;		/* ... and counts the times it stopped them */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,6 +59,9 @@ work(asl_call *call, json_t *input)
 	if (i == ntid && ntid < 256)
 		tids[ntid++] = me;
 	pthread_mutex_unlock(&lock);
+	/* A helper at work cannot be stopped (the host runs on the main thread). */
+	if (h->try_stop && me != getpid() && asl_stop_threads() == 0)
+		__atomic_add_fetch(&h->stopped, 1, __ATOMIC_RELAXED);
 	nanosleep(&ms5, NULL);
 	pthread_mutex_lock(&lock);
 	h->inside--;
@@ -105,8 +111,9 @@ host(void *arg)
 int
 main(int argc, char **argv)
 {
-	struct host serial = { 4, 10, 0, 0, 0 };
-	struct host a = { 4, 5, 0, 0, 0 }, b = { 2, 5, 0, 0, 0 }, c = { 4, 1, 0, 0, 0 };
+	struct host serial = { 4, 10, 0, 0, 0, false, 0 };
+	struct host a = { 4, 5, 0, 0, 0, false, 0 }, b = { 2, 5, 0, 0, 0, false, 0 };
+	struct host c = { 4, 1, 0, 0, 0, false, 0 }, busy = { 4, 1, 0, 0, 0, true, 0 };
 	pthread_t ta, tb;
 	int before = threads(), after_one, status;
 	pid_t child;
@@ -125,6 +132,9 @@ main(int argc, char **argv)
 	CHECK(after_one > before);	/* they stay for the next */
 	CHECK(threads() == after_one);
 	CHECK(ntid <= 4);
+	host(&busy);
+	CHECK(busy.ok == 1 && busy.stopped == 0 && busy.peak > 1);
+	CHECK(threads() == after_one);
 
 	/*
 	** Two hosts at once, with 4 and 2 threads: each execution keeps to

@@ -1,6 +1,8 @@
 /*
 ** asl_call_remaining_ms: -1 when no timeout is set (the service's one-year
-** maximum does not count), the task's TimeoutSeconds when it has one.
+** maximum does not count), the task's TimeoutSeconds when it has one, the
+** machine's when only it has one (c-handler-remaining-time-machine links
+** to this file).
 */
 #include "aslrt.h"
 
