@@ -461,7 +461,9 @@ struct parallel {
 enum input_type { INPUT_JSON, INPUT_JSONL, INPUT_CSV };
 struct item_reader {
 	enum input_type type;	/* ReaderConfig.InputType */
-	struct template *parameters;	/* Bucket, Key */
+	bool list;		/* s3:listObjectsV2 (else s3:getObject) */
+	bool flatten;		/* Transformation LOAD_AND_FLATTEN: read each object listed */
+	struct template *parameters;	/* Bucket, Key (a listing: Bucket, Prefix) */
 	struct template *arguments;	/* the same, in JSONata */
 	const char *bucket, *key;	/* when constant: checked at start-up */
 	bool csv_given;		/* CSVHeaderLocation GIVEN (else FIRST_ROW) */

@@ -748,6 +748,8 @@ emit_reader(struct emitter *e, struct state *st, int id)
 		out(e, "\t.arguments = &tpl_%d,\n", r->arguments->id);
 	if (r->max_items_jn)
 		out(e, "\t.max_items_jn = &tpl_%d,\n", r->max_items_jn->id);
+	if (r->list)
+		out(e, "\t.list = 1, .flatten = %d,\n", r->flatten);
 	out(e, "};\n");
 }
 
@@ -1715,7 +1717,7 @@ emit_machine(struct emitter *e, const struct machine *m)
 /*
 ** The S3 objects (s3://bucket/key) and buckets (s3://bucket) that
 ** ItemReaders and ResultWriters name as constants, for the bindings check
-** at start-up; *n gets their number.
+** at start-up; *n gets their number. A listing names its bucket.
 */
 const char **
 s3_names(const struct program *prog, int *n)
@@ -1735,7 +1737,9 @@ s3_names(const struct program *prog, int *n)
 
 			if (m->states[k]->kind != STATE_MAP || !m->states[k]->reachable)
 				continue;
-			if (mp->reader && mp->reader->bucket && mp->reader->key)
+			if (mp->reader && mp->reader->list && mp->reader->bucket)
+				names[(*n)++] = arena_printf("s3://%s", mp->reader->bucket);
+			else if (mp->reader && mp->reader->bucket && mp->reader->key)
 				names[(*n)++] = arena_printf("s3://%s/%s", mp->reader->bucket,
 							     mp->reader->key);
 			if (mp->writer && mp->writer->bucket)

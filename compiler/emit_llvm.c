@@ -849,7 +849,7 @@ parallel_ref(struct lx *x, const struct state *st)
 static LLVMValueRef
 reader_ref(struct lx *x, const struct item_reader *r, int id)
 {
-	struct cfield f[11];
+	struct cfield f[13];
 	int n = 0;
 
 	f[n++] = FI(asl_item_reader, type, r->type == INPUT_JSON ? ASL_INPUT_JSON :
@@ -873,6 +873,8 @@ reader_ref(struct lx *x, const struct item_reader *r, int id)
 		f[n++] = FP(asl_item_reader, arguments, template_ref(x, r->arguments));
 	if (r->max_items_jn)
 		f[n++] = FP(asl_item_reader, max_items_jn, template_ref(x, r->max_items_jn));
+	f[n++] = FI(asl_item_reader, list, r->list);
+	f[n++] = FI(asl_item_reader, flatten, r->flatten);
 	return global(x, arena_printf("map_%d_reader", id), cstruct(x, sizeof(asl_item_reader), f, n),
 		      _Alignof(asl_item_reader));
 }

@@ -2046,17 +2046,49 @@ static const char *const input_types[] = { "JSON", "JSONL", "CSV" };
 static const char *const delimiters[] = { "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB" };
 static const char delimiter_chars[] = { ',', '|', ';', ' ', '\t' };
 
+/*
+** A listing's Parameters (Arguments): Bucket and Prefix, and
+** ExpectedBucketOwner, which local files have no use for. The rest of
+** ListObjectsV2's (Delimiter, StartAfter, ...) would change what is
+** listed: refused, not ignored.
+*/
+static void
+listing_fields(json_t *v, const char *ptr, bool jsonata)
+{
+	static const char *const known[] = { "Bucket", "Prefix", "ExpectedBucketOwner" };
+	const char *field = jsonata ? "Arguments" : "Parameters";
+	const char *pptr = diag_ptr_member(ptr, field), *key;
+	json_t *p = json_object_get(v, field), *m;
+	size_t i, n;
+
+	if (!json_is_object(p))
+		return;
+	json_object_foreach(p, key, m) {
+		n = strlen(key);
+		if (!jsonata && n > 2 && strcmp(key + n - 2, ".$") == 0)
+			n -= 2;
+		for (i = 0; i < 3; i++)
+			if (strlen(known[i]) == n && strncmp(key, known[i], n) == 0)
+				break;
+		if (i == 3)
+			diag_error(key_at(diag_ptr_member(pptr, key)),
+				   "\"%.*s\" in the %s of a listing (s3:listObjectsV2) is not supported yet: aslc lists by \"Bucket\" and \"Prefix\"",
+				   (int)n, key, field);
+	}
+}
+
 static struct item_reader *
 parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata)
 {
 	static const char *const allowed[] = { "Resource", "Parameters", "Arguments", "ReaderConfig" };
 	static const char *const config_fields[] = {
 		"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems",
-		"MaxItemsPath", "ItemsPointer"
+		"MaxItemsPath", "ItemsPointer", "Transformation"
 	};
 	static const char *const max_items[] = { "MaxItems" };
-	/* For listObjectsV2 and manifests, which aslc does not read yet. */
-	static const char *const config_later[] = { "Transformation", "ManifestType", NULL };
+	static const char *const transformations[] = { "NONE", "LOAD_AND_FLATTEN" };
+	/* For manifests, which aslc does not read yet. */
+	static const char *const config_later[] = { "ManifestType", NULL };
 	struct item_reader *r = arena_alloc(sizeof *r);
 	const char *res, *cptr = diag_ptr_member(ptr, "ReaderConfig");
 	struct template *names;
@@ -2074,19 +2106,25 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata
 		return NULL;
 	}
 	res = want_string(x, diag_ptr_member(ptr, "Resource"), "Resource");
-	if (res && strcmp(res, "arn:aws:states:::s3:getObject") != 0) {
+	if (res && strcmp(res, "arn:aws:states:::s3:listObjectsV2") == 0) {
+		r->list = true;
+	} else if (res && strcmp(res, "arn:aws:states:::s3:getObject") != 0) {
 		diag_error(at(diag_ptr_member(ptr, "Resource")),
-			   strcmp(res, "arn:aws:states:::s3:listObjectsV2") == 0 ?
-			   "an \"ItemReader\" that lists objects (s3:listObjectsV2) is not supported yet; read one object with arn:aws:states:::s3:getObject" :
-			   "\"Resource\" of an \"ItemReader\" must be arn:aws:states:::s3:getObject, not \"%s\"", res);
+			   "\"Resource\" of an \"ItemReader\" must be arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2, not \"%s\"",
+			   res);
 		return NULL;
 	}
-	names = s3_parameters(prog, v, ptr, "an \"ItemReader\"", "Key", jsonata, &r->bucket, &r->key);
+	names = s3_parameters(prog, v, ptr, "an \"ItemReader\"", r->list ? "Prefix" : "Key", jsonata,
+			      &r->bucket, &r->key);
 	if (jsonata)
 		r->arguments = names;
 	else
 		r->parameters = names;
+	if (r->list)
+		listing_fields(v, ptr, jsonata);
 	c = json_object_get(v, "ReaderConfig");
+	if (!c && r->list)
+		return r;	/* each object listed is an item */
 	if (!c) {
 		diag_error(key_at(ptr), "\"ItemReader\" needs \"ReaderConfig\" with \"InputType\"");
 		return NULL;
@@ -2095,13 +2133,33 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata
 		diag_error(at(cptr), "\"ReaderConfig\" must be an object, not %s", type_name(c));
 		return NULL;
 	}
-	member_fields(c, cptr, "\"ReaderConfig\"", config_fields, 7, config_later, jsonata);
+	member_fields(c, cptr, "\"ReaderConfig\"", config_fields, 8, config_later, jsonata);
+	if ((x = json_object_get(c, "Transformation"))) {
+		if (!r->list)
+			diag_error(key_at(diag_ptr_member(cptr, "Transformation")),
+				   "\"Transformation\" is for an \"ItemReader\" that lists objects (arn:aws:states:::s3:listObjectsV2)");
+		else if ((k = want_word(x, diag_ptr_member(cptr, "Transformation"), "Transformation",
+					transformations, 2)) < 0)
+			return NULL;
+		else
+			r->flatten = k == 1;
+	}
 	if (!(x = json_object_get(c, "InputType"))) {
-		diag_error(key_at(cptr), "\"ReaderConfig\" needs \"InputType\" (JSON, JSONL or CSV)");
+		if (r->flatten)
+			diag_error(key_at(cptr), "The field 'InputType' is required: \"Transformation\": \"LOAD_AND_FLATTEN\" reads each object as JSON, JSONL or CSV");
+		else if (!r->list)
+			diag_error(key_at(cptr), "\"ReaderConfig\" needs \"InputType\" (JSON, JSONL or CSV)");
 	} else {
 		const char *t = want_string(x, diag_ptr_member(cptr, "InputType"), "InputType");
 
-		if (t && (strcmp(t, "PARQUET") == 0 || strcmp(t, "MANIFEST") == 0))
+		/*
+		** A listing reads no object unless it loads them: what the
+		** service does with an InputType then is not known.
+		*/
+		if (t && r->list && !r->flatten)
+			diag_error(key_at(diag_ptr_member(cptr, "InputType")),
+				   "\"InputType\" of a listing (s3:listObjectsV2) goes with \"Transformation\": \"LOAD_AND_FLATTEN\"; without it, each object listed is an item");
+		else if (t && (strcmp(t, "PARQUET") == 0 || strcmp(t, "MANIFEST") == 0))
 			diag_error(at(diag_ptr_member(cptr, "InputType")),
 				   "\"InputType\" %s is not supported yet: JSON, JSONL and CSV are", t);
 		else if (t && (k = want_word(x, diag_ptr_member(cptr, "InputType"), "InputType",
@@ -2147,7 +2205,9 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata
 		const char *iptr = diag_ptr_member(cptr, "ItemsPointer");
 
 		r->items_pointer = want_string(x, iptr, "ItemsPointer");
-		if (r->type != INPUT_JSON)
+		if (r->list && !r->flatten)
+			diag_error(key_at(iptr), "\"ItemsPointer\" of a listing (s3:listObjectsV2) goes with \"Transformation\": \"LOAD_AND_FLATTEN\" and an \"InputType\" of JSON");
+		else if (r->type != INPUT_JSON)
 			diag_error(key_at(iptr), "\"ItemsPointer\" is for an \"InputType\" of JSON");
 		else if (r->items_pointer && r->items_pointer[0] != '/' && r->items_pointer[0])
 			diag_error(at(iptr), "Invalid input: JSON Pointer expression must start with '/': \"%s\"",

@@ -30,7 +30,7 @@
 #define ASLRT_VERSION "0.1.0"
 #define ASLRT_VERSION_HEX 0x000100
 /* Bumped whenever a descriptor layout or entry point changes. */
-#define ASLRT_ABI 12
+#define ASLRT_ABI 13
 
 #include <stddef.h>
 #include <stdint.h>
@@ -355,7 +355,10 @@ typedef struct asl_parallel_desc {
 
 /*
 ** A Distributed Map's ItemReader: one S3 object (arn:aws:states:::
-** s3:getObject), read from the local file its bucket is bound to.
+** s3:getObject), read from the local file its bucket is bound to; or the
+** objects of a bucket (arn:aws:states:::s3:listObjectsV2), the files
+** under the directories it is bound to, listed or (LOAD_AND_FLATTEN)
+** each read.
 */
 enum asl_input_type { ASL_INPUT_JSON, ASL_INPUT_JSONL, ASL_INPUT_CSV };
 typedef struct asl_item_reader {
@@ -370,6 +373,8 @@ typedef struct asl_item_reader {
 	const asl_path *max_items_path;
 	const asl_template *arguments;	/* JSONata: Bucket, Key */
 	const asl_template *max_items_jn;	/* JSONata MaxItems */
+	int list;		/* s3:listObjectsV2: Bucket, Prefix */
+	int flatten;		/* Transformation LOAD_AND_FLATTEN */
 } asl_item_reader;
 
 /* ItemBatcher. */
@@ -444,7 +449,9 @@ typedef struct asl_program {
 	int uses_context;	/* some path reads $$ */
 	const char *const *s3;	/* the S3 objects (s3://bucket/key) and
 				   buckets (s3://bucket) that ItemReaders
-				   and ResultWriters name as constants */
+				   and ResultWriters name as constants:
+				   an object must be bound, a bucket have
+				   some binding */
 	int ns3;
 	/* Every machine by id (0: the top), for --test-state: NULL if unused. */
 	asl_machine_fn *const *machines;

@@ -199,11 +199,13 @@ struct asl_ctx {
 	struct aslp_group *group;	/* the Parallel or Map this runs under */
 	/*
 	** $$.Map.Item of an iteration, while its ItemSelector runs: the
-	** item (borrowed; NULL outside one) and its index, and the two as
-	** JSON, built when first read (aslp_map_item).
+	** item (borrowed; NULL outside one), its index and its source
+	** (STATE_DATA, or the S3 URI it was read from), and these as JSON,
+	** built when first read (aslp_map_item).
 	*/
 	json_t *map_value;
 	size_t map_index;
+	const char *map_source;
 	json_t *map_item, *map_index_json;
 
 	json_t *context;	/* $$ as last built, or NULL */
@@ -559,10 +561,11 @@ ASLP_HIDDEN char *aslp_s3_path(const struct aslp_run *run, const char *bucket,
 ASLP_HIDDEN bool aslp_s3_bound(const struct aslp_run *run, const char *name);
 /*
 ** The items r reads for the Map's effective input v (borrowed), at most
-** max_items (0: all); NULL with States.ItemReaderFailed recorded.
+** max_items (0: all), and in *sources each one's $$.Map.Item.Source;
+** NULL with States.ItemReaderFailed (or out of memory) recorded.
 */
 ASLP_HIDDEN json_t *aslp_read_items(asl_ctx *ctx, const asl_item_reader *r, json_t *v,
-				    int64_t max_items);
+				    int64_t max_items, json_t **sources);
 /*
 ** items (borrowed) in batches {"BatchInput", "Items"} of at most max_items
 ** (0: any number) and max_bytes of JSON (0: 256 KiB); each has one item
@@ -596,6 +599,8 @@ ASLP_HIDDEN json_t *aslp_call(asl_ctx *ctx, const asl_intrinsic *f, json_t *inpu
 ** False if alg is none of these.
 */
 ASLP_HIDDEN bool aslp_hash(const char *alg, const char *data, size_t len, char *out);
+/* The MD5 of what is left to read in f, hex into out (33 bytes); false on a read error. */
+ASLP_HIDDEN bool aslp_md5_file(FILE *f, char *out);
 /* Base64 of len bytes, malloc'd; NULL on OOM. */
 ASLP_HIDDEN char *aslp_base64_encode(const unsigned char *s, size_t len);
 /*

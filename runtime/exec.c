@@ -436,8 +436,9 @@ json_t *
 aslp_map_item(asl_ctx *ctx)
 {
 	if (!ctx->map_item)
-		ctx->map_item = json_pack("{s:I, s:O}", "Index", (json_int_t)ctx->map_index,
-					  "Value", ctx->map_value);
+		ctx->map_item = json_pack("{s:I, s:O, s:s}", "Index", (json_int_t)ctx->map_index,
+					  "Value", ctx->map_value, "Source",
+					  ctx->map_source ? ctx->map_source : "STATE_DATA");
 	return ctx->map_item;
 }
 

@@ -175,6 +175,7 @@ struct fan {
 	const asl_parallel_desc *par;
 	const asl_map_desc *map;
 	json_t *items;		/* Map: the items */
+	json_t *sources;	/* their $$.Map.Item.Source, if an ItemReader's */
 	/* Distributed Map: child executions and their tolerance. */
 	char *run_name;		/* "<state machine>/<Label or id>" */
 	char *run_id;		/* the Map Run's id */
@@ -215,6 +216,7 @@ item_input(asl_ctx *c, const struct fan *f, size_t i)
 		return json_incref(item);
 	c->map_value = item;
 	c->map_index = i;
+	c->map_source = f->sources ? json_string_value(json_array_get(f->sources, i)) : "STATE_DATA";
 	if (f->map->jsonata)
 		in = aslp_jn_template(c, f->map->selector, f->input, NULL, NULL);
 	else
@@ -223,6 +225,7 @@ item_input(asl_ctx *c, const struct fan *f, size_t i)
 	json_decref(c->map_index_json);
 	json_decref(c->context);
 	c->map_value = c->map_item = c->map_index_json = c->context = NULL;
+	c->map_source = NULL;
 	return in;
 }
 
@@ -1202,7 +1205,7 @@ static bool
 start_run(asl_ctx *ctx, struct fan *f, json_t *v, int64_t max_items)
 {
 	const asl_map_desc *m = f->map;
-	json_t *items;
+	json_t *items, *sources;
 
 	f->run_id = aslp_uuid(ctx);
 	f->run_name = !f->run_id ? NULL : m->label ?
@@ -1216,10 +1219,11 @@ start_run(asl_ctx *ctx, struct fan *f, json_t *v, int64_t max_items)
 			aslp_fail(ctx, "States.ItemReaderFailed", "field MaxItems must be positive");
 			return false;
 		}
-		if (!(items = aslp_read_items(ctx, m->reader, v, max_items)))
+		if (!(items = aslp_read_items(ctx, m->reader, v, max_items, &sources)))
 			return false;
 		json_decref(f->items);
 		f->items = items;
+		f->sources = sources;
 	}
 	f->total = json_array_size(f->items);
 	if (m->batcher) {
@@ -1325,6 +1329,7 @@ asl_map(asl_ctx *ctx, const asl_map_desc *m, json_t *v)
 	free(f.run_name);
 	free(f.run_id);
 	json_decref(f.items);
+	json_decref(f.sources);
 	aslp_release(ctx, v);
 	return out;
 }

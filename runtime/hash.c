@@ -225,23 +225,32 @@ sha512_block(uint64_t h[8], const unsigned char *p)
 ** MD5. block gets state and each block.
 */
 static void
-digest(const unsigned char *data, size_t len, size_t bsize, size_t lsize, bool little,
-       void (*block)(void *, const unsigned char *), void *state)
+finish(const unsigned char *rest, size_t nrest, uint64_t len, size_t bsize, size_t lsize,
+       bool little, void (*block)(void *, const unsigned char *), void *state)
 {
 	unsigned char tail[256];
-	size_t full = len - len % bsize, rest = len - full, n, i;
-	uint64_t bits = (uint64_t)len * 8;
+	uint64_t bits = len * 8;
+	size_t n, i;
 
-	for (i = 0; i < full; i += bsize)
-		block(state, data + i);
 	memset(tail, 0, sizeof tail);
-	memcpy(tail, data + full, rest);
-	tail[rest] = 0x80;
-	n = rest + 1 + lsize <= bsize ? bsize : 2 * bsize;
+	memcpy(tail, rest, nrest);
+	tail[nrest] = 0x80;
+	n = nrest + 1 + lsize <= bsize ? bsize : 2 * bsize;
 	for (i = 0; i < 8; i++)	/* lengths under 2^64 bits: the rest are 0 */
 		tail[little ? n - lsize + i : n - 1 - i] = (unsigned char)(bits >> (8 * i));
 	for (i = 0; i < n; i += bsize)
 		block(state, tail + i);
+}
+
+static void
+digest(const unsigned char *data, size_t len, size_t bsize, size_t lsize, bool little,
+       void (*block)(void *, const unsigned char *), void *state)
+{
+	size_t full = len - len % bsize, i;
+
+	for (i = 0; i < full; i += bsize)
+		block(state, data + i);
+	finish(data + full, len - full, len, bsize, lsize, little, block, state);
 }
 
 static void md5_cb(void *s, const unsigned char *p) { md5_block(s, p); }
@@ -261,6 +270,33 @@ hex(char *out, const unsigned char *b, size_t n)
 		out[2 * i + 1] = digits[b[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+/* The MD5 of what is left to read in f: S3's ETag of an object put whole. */
+bool
+aslp_md5_file(FILE *f, char *out)
+{
+	uint32_t h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
+	unsigned char buf[16384], b[16];
+	size_t have = 0, n, full, i;
+	uint64_t len = 0;
+
+	while ((n = fread(buf + have, 1, sizeof buf - have, f)) > 0) {
+		have += n;
+		len += n;
+		full = have - have % 64;
+		for (i = 0; i < full; i += 64)
+			md5_block(h, buf + i);
+		memmove(buf, buf + full, have - full);
+		have -= full;
+	}
+	if (ferror(f))
+		return false;
+	finish(buf, have, len, 64, 8, true, md5_cb, h);
+	for (i = 0; i < 16; i++)
+		b[i] = (unsigned char)(h[i / 4] >> (8 * (i % 4)));
+	hex(out, b, 16);
+	return true;
 }
 
 bool

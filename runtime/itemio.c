@@ -13,6 +13,7 @@
 */
 #include "aslrt_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,20 +59,17 @@ key_ok(const char *key)
 	return true;
 }
 
-char *
-aslp_s3_path(const struct aslp_run *run, const char *bucket, const char *key, char **why)
+/*
+** The binding that holds s3://bucket/key: of those whose names cover it,
+** the longest. *rest gets what of key is below the bound name.
+*/
+static const struct aslp_binding *
+holder(const struct aslp_run *run, const char *bucket, const char *key, const char **rest)
 {
 	const struct aslp_binding *best = NULL;
 	size_t bestlen = 0, blen = strlen(bucket);
-	const char *rest = NULL;
-	char *path;
 	int i;
 
-	*why = NULL;
-	if (!key_ok(key)) {
-		*why = aslp_printf("the key \"%s\" leaves the directory its bucket is bound to", key);
-		return NULL;
-	}
 	for (i = 0; i < run->nbinding; i++) {
 		const struct aslp_binding *b = &run->bindings[i];
 		const char *p = b->s3 ? s3_part(b->name) : NULL;
@@ -93,22 +91,53 @@ aslp_s3_path(const struct aslp_run *run, const char *bucket, const char *key, ch
 			continue;
 		best = b;
 		bestlen = n;
-		rest = key + n;
+		*rest = key + n;
 	}
-	if (!best) {
+	return best;
+}
+
+/* The file or directory a binding names. */
+static char *
+bound_path(const struct aslp_binding *b, const char *rest)
+{
+	while (*rest == '/')
+		rest++;
+	if (b->dir && b->command[0] != '/')
+		return *rest ? aslp_printf("%s/%s/%s", b->dir, b->command, rest) :
+		       aslp_printf("%s/%s", b->dir, b->command);
+	return *rest ? aslp_printf("%s/%s", b->command, rest) : aslp_printf("%s", b->command);
+}
+
+char *
+aslp_s3_path(const struct aslp_run *run, const char *bucket, const char *key, char **why)
+{
+	const struct aslp_binding *b;
+	const char *rest = NULL;
+
+	*why = NULL;
+	if (!key_ok(key)) {
+		*why = aslp_printf("the key \"%s\" leaves the directory its bucket is bound to", key);
+		return NULL;
+	}
+	if (!(b = holder(run, bucket, key, &rest))) {
 		*why = aslp_printf("nothing is bound to s3://%s/%s: bind the bucket to a directory with --bind s3://%s=DIR",
 				   bucket, key, bucket);
 		return NULL;
 	}
-	while (*rest == '/')
-		rest++;
-	if (best->dir && best->command[0] != '/')
-		path = *rest ? aslp_printf("%s/%s/%s", best->dir, best->command, rest) :
-		       aslp_printf("%s/%s", best->dir, best->command);
-	else
-		path = *rest ? aslp_printf("%s/%s", best->command, rest) :
-		       aslp_printf("%s", best->command);
-	return path;
+	return bound_path(b, rest);
+}
+
+/* The name of binding b below "bucket/", if b is one of bucket's; else NULL. */
+static const char *
+bound_prefix(const struct aslp_binding *b, const char *bucket)
+{
+	const char *p = b->s3 ? s3_part(b->name) : NULL;
+	size_t blen = strlen(bucket);
+
+	if (!p || strncmp(p, bucket, blen) != 0 || (p[blen] && p[blen] != '/'))
+		return NULL;
+	p += blen;
+	return *p == '/' ? p + 1 : p;
 }
 
 bool
@@ -116,12 +145,19 @@ aslp_s3_bound(const struct aslp_run *run, const char *name)
 {
 	const char *p = s3_part(name), *slash;
 	char *bucket, *path, *why;
+	int i;
 
 	if (!p)
 		return false;
 	slash = strchr(p, '/');
-	bucket = slash ? aslp_printf("%.*s", (int)(slash - p), p) : aslp_printf("%s", p);
-	path = bucket ? aslp_s3_path(run, bucket, slash ? slash + 1 : "", &why) : NULL;
+	if (!slash) {	/* a bucket: some binding of it */
+		for (i = 0; i < run->nbinding; i++)
+			if (bound_prefix(&run->bindings[i], p))
+				return true;
+		return false;
+	}
+	bucket = aslp_printf("%.*s", (int)(slash - p), p);
+	path = bucket ? aslp_s3_path(run, bucket, slash + 1, &why) : NULL;
 	free(bucket);
 	if (!path)
 		free(why);
@@ -207,7 +243,7 @@ pointer(json_t *doc, const char *p)
 }
 
 static json_t *
-read_json(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
+read_json(asl_ctx *ctx, const asl_item_reader *r, const char *uri, const char *s, size_t len)
 {
 	json_error_t err;
 	bool oom;
@@ -216,8 +252,8 @@ read_json(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 	if (oom)
 		return (void)aslp_oom(ctx), NULL;
 	if (!doc) {
-		aslp_fail(ctx, "States.ItemReaderFailed", "The object is not JSON: %s at line %d, column %d",
-			  err.text, err.line, err.column);
+		aslp_fail(ctx, "States.ItemReaderFailed", "The object %s is not JSON: %s at line %d, column %d",
+			  uri, err.text, err.line, err.column);
 		return NULL;
 	}
 	items = r->items_pointer && *r->items_pointer ? pointer(doc, r->items_pointer) : doc;
@@ -232,7 +268,7 @@ read_json(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 }
 
 static json_t *
-read_jsonl(asl_ctx *ctx, const char *s, size_t len)
+read_jsonl(asl_ctx *ctx, const char *uri, const char *s, size_t len)
 {
 	json_t *items = json_array(), *v;
 	json_error_t err;
@@ -255,7 +291,7 @@ read_jsonl(asl_ctx *ctx, const char *s, size_t len)
 			}
 			if (!v) {
 				aslp_fail(ctx, "States.ItemReaderFailed",
-					  "Line %zu of the object is not JSON: %s", line, err.text);
+					  "Line %zu of the object %s is not JSON: %s", line, uri, err.text);
 				json_decref(items);
 				return NULL;
 			}
@@ -386,46 +422,402 @@ read_csv(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 	return items;
 }
 
-json_t *
-aslp_read_items(asl_ctx *ctx, const asl_item_reader *r, json_t *v, int64_t max_items)
-{
-	json_t *params, *items = NULL;
-	const char *bucket, *key;
-	char *path, *why, *text;
-	size_t len;
+/* ---- listing (s3:listObjectsV2) ---- */
 
-	params = r->arguments ? aslp_jn_template(ctx, r->arguments, v, NULL, NULL) :
-		 r->parameters ? asl_parameters(ctx, r->parameters, json_incref(v)) : json_object();
-	if (!params)
-		return NULL;
-	if (!s3_names(ctx, "States.ItemReaderFailed", params, "Key", &bucket, &key)) {
-		json_decref(params);
+/* An object listed: its key, its file, and what stat says of that. */
+struct object {
+	char *key;
+	char *path;
+	int64_t size;
+	int64_t mtime;
+};
+
+struct listing {
+	asl_ctx *ctx;
+	const char *bucket, *prefix;
+	struct object *v;
+	size_t n, cap;
+};
+
+static void
+listing_free(struct listing *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].path);
+	}
+	free(l->v);
+}
+
+/* Can a key that starts with the n bytes of key be under the prefix? */
+static bool
+may_match(const char *key, size_t n, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	return strncmp(key, prefix, n < plen ? n : plen) == 0;
+}
+
+/*
+** The file at path is the object key if key is under the prefix and no
+** other binding holds it (a longer bound name hides what a shorter one's
+** directory has there, as it does for getObject).
+*/
+static bool
+add(struct listing *l, const struct aslp_binding *b, const char *key, const char *path,
+    const struct stat *st)
+{
+	const char *rest;
+	struct object *o;
+
+	if (strncmp(key, l->prefix, strlen(l->prefix)) != 0 ||
+	    holder(l->ctx->run, l->bucket, key, &rest) != b)
+		return true;
+	if (!aslp_utf8_valid(key)) {
+		aslp_fail(l->ctx, "States.ItemReaderFailed",
+			  "The file %s has a name that is not UTF-8, which no S3 key is", path);
+		return false;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct object *v = realloc(l->v, cap * sizeof *v);
+
+		if (!v)
+			return aslp_oom(l->ctx) == ASL_OK;
+		l->v = v;
+		l->cap = cap;
+	}
+	o = &l->v[l->n];
+	o->key = strdup(key);
+	o->path = strdup(path);
+	if (!o->key || !o->path) {
+		free(o->key);
+		free(o->path);
+		return aslp_oom(l->ctx) == ASL_OK;
+	}
+	o->size = (int64_t)st->st_size;
+	o->mtime = (int64_t)st->st_mtime;
+	l->n++;
+	return true;
+}
+
+/*
+** The files under directory dir, whose keys start with key (a directory
+** is no object): those under the prefix are added. A symbolic link to a
+** file is the file; one to a directory is not followed.
+*/
+static bool
+walk(struct listing *l, const struct aslp_binding *b, struct aslp_buf *key, const char *dir,
+     int depth)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat st;
+	size_t klen = key->len;
+	bool ok = true;
+
+	if (depth > ASLP_MAX_DEPTH) {
+		aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list %s: directories nested more than %d deep",
+			  dir, ASLP_MAX_DEPTH);
+		return false;
+	}
+	if (!(d = opendir(dir))) {
+		aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list s3://%s/%s (%s): %s",
+			  l->bucket, key->s ? key->s : "", dir, strerror(errno));
+		return false;
+	}
+	while (ok && (errno = 0, e = readdir(d)) != NULL) {
+		char *path;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (!(path = aslp_printf("%s/%s", dir, e->d_name))) {
+			ok = aslp_oom(l->ctx) == ASL_OK;
+			break;
+		}
+		aslp_buf_put(key, e->d_name, strlen(e->d_name));
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+		    (stat(path, &st) != 0 || S_ISDIR(st.st_mode)))
+			st.st_mode = 0;	/* a dangling link, or one to a directory */
+		if (key->oom) {
+			ok = aslp_oom(l->ctx) == ASL_OK;
+		} else if (S_ISDIR(st.st_mode)) {
+			aslp_buf_put(key, "/", 1);
+			if (key->oom)
+				ok = aslp_oom(l->ctx) == ASL_OK;
+			else if (may_match(key->s, key->len, l->prefix))
+				ok = walk(l, b, key, path, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			ok = add(l, b, key->s, path, &st);
+		}
+		free(path);
+		key->len = klen;
+		if (key->s)
+			key->s[klen] = '\0';
+	}
+	if (ok && errno) {
+		aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list %s: %s", dir, strerror(errno));
+		ok = false;
+	}
+	closedir(d);
+	return ok;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct object *)a)->key, ((const struct object *)b)->key);
+}
+
+/*
+** The objects of the bucket whose keys start with the prefix, in S3's
+** order (UTF-8 binary): the files of every binding of the bucket, each
+** key from the binding getObject would read it from.
+*/
+static bool
+list(struct listing *l)
+{
+	const struct aslp_run *run = l->ctx->run;
+	bool bound = false;
+	int i;
+
+	for (i = 0; i < run->nbinding; i++) {
+		const struct aslp_binding *b = &run->bindings[i];
+		const char *p = bound_prefix(b, l->bucket);
+		struct aslp_buf key = { NULL, 0, 0, false };
+		struct stat st;
+		char *path;
+		bool ok = true;
+
+		if (!p)
+			continue;
+		bound = true;
+		if (!(path = bound_path(b, "")))
+			return aslp_oom(l->ctx) == ASL_OK;
+		aslp_buf_put(&key, p, strlen(p));
+		if (stat(path, &st) != 0) {
+			aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list s3://%s/%s (%s): %s",
+				  l->bucket, p, path, strerror(errno));
+			ok = false;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (key.len && key.s[key.len - 1] != '/')
+				aslp_buf_put(&key, "/", 1);
+			if (key.oom)
+				ok = aslp_oom(l->ctx) == ASL_OK;
+			else if (may_match(key.s ? key.s : "", key.len, l->prefix))
+				ok = walk(l, b, &key, path, 0);
+		} else if (*p && p[strlen(p) - 1] != '/') {	/* an object bound to a file */
+			ok = add(l, b, p, path, &st);
+		}
+		free(key.s);
+		free(path);
+		if (!ok)
+			return false;
+	}
+	if (!bound) {
+		aslp_fail(l->ctx, "States.ItemReaderFailed",
+			  "nothing is bound to s3://%s: bind the bucket to a directory with --bind s3://%s=DIR",
+			  l->bucket, l->bucket);
+		return false;
+	}
+	if (l->n)
+		qsort(l->v, l->n, sizeof *l->v, by_key);
+	return true;
+}
+
+/* What ListObjectsV2 tells of an object, as the service gives it to a child. */
+static json_t *
+object_item(asl_ctx *ctx, const struct object *o)
+{
+	char md5[33], *etag;
+	FILE *f = fopen(o->path, "rb");
+	bool ok = f && aslp_md5_file(f, md5);
+	int e = errno;
+	json_t *item;
+
+	if (f)
+		fclose(f);
+	if (!ok) {
+		aslp_fail(ctx, "States.ItemReaderFailed", "Cannot read %s: %s", o->path, strerror(e));
 		return NULL;
 	}
-	path = aslp_s3_path(ctx->run, bucket, key, &why);
-	if (!path) {
-		aslp_fail(ctx, "States.ItemReaderFailed", "%s", why ? why : "out of memory");
-		free(why);
-		json_decref(params);
-		return NULL;
-	}
-	text = slurp(path, &len);
+	if (!(etag = aslp_printf("\"%s\"", md5)))
+		return (void)aslp_oom(ctx), NULL;
+	item = json_pack("{s:s, s:s, s:I, s:I, s:s}", "Etag", etag, "Key", o->key, "LastModified",
+			 (json_int_t)o->mtime, "Size", (json_int_t)o->size, "StorageClass", "STANDARD");
+	free(etag);
+	if (!item)
+		aslp_oom(ctx);
+	return item;
+}
+
+/* ---- what an ItemReader reads ---- */
+
+/* $$.Map.Item.Source: s3://bucket, or s3://bucket/key; NULL on OOM. */
+static json_t *
+s3_uri(const char *bucket, const char *key)
+{
+	char *s = key ? aslp_printf("s3://%s/%s", bucket, key) : aslp_printf("s3://%s", bucket);
+	json_t *v = s ? json_string(s) : NULL;
+
+	free(s);
+	return v;
+}
+
+/* The items of the object at path, s3://bucket/key, as r reads it. */
+static json_t *
+read_object(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const char *key,
+	    const char *path)
+{
+	json_t *items;
+	size_t len;
+	char *text = slurp(path, &len), *uri;
+
 	if (!text) {
 		aslp_fail(ctx, "States.ItemReaderFailed", "Cannot read s3://%s/%s (%s): %s",
 			  bucket, key, path, strerror(errno));
-	} else if (r->type == ASL_INPUT_JSON) {
-		items = read_json(ctx, r, text, len);
-	} else if (r->type == ASL_INPUT_JSONL) {
-		items = read_jsonl(ctx, text, len);
-	} else {
-		items = read_csv(ctx, r, text, len);
+		return NULL;
 	}
+	if (!(uri = aslp_printf("s3://%s/%s", bucket, key))) {
+		aslp_oom(ctx);
+		items = NULL;
+	} else if (r->type == ASL_INPUT_JSON)
+		items = read_json(ctx, r, uri, text, len);
+	else if (r->type == ASL_INPUT_JSONL)
+		items = read_jsonl(ctx, uri, text, len);
+	else
+		items = read_csv(ctx, r, text, len);
+	free(uri);
 	free(text);
-	free(path);
+	return items;
+}
+
+/* Append to items those of more, each with source (consumed) in sources. */
+static bool
+append_items(json_t *items, json_t *sources, json_t *more, json_t *source, int64_t max_items)
+{
+	size_t i;
+	bool ok = source != NULL;
+
+	for (i = 0; ok && i < json_array_size(more); i++) {
+		if (max_items > 0 && json_array_size(items) >= (size_t)max_items)
+			break;
+		ok = json_array_append(items, json_array_get(more, i)) == 0 &&
+		     json_array_append(sources, source) == 0;
+	}
+	json_decref(source);
+	return ok;
+}
+
+/*
+** A listing's Parameters hold Bucket, Prefix and ExpectedBucketOwner
+** only, as aslc checks at compile time; Arguments computed whole are
+** checked here. Other fields of ListObjectsV2 would change the listing.
+*/
+static bool
+listing_fields_ok(asl_ctx *ctx, json_t *params)
+{
+	const char *key;
+	json_t *m;
+
+	json_object_foreach(params, key, m) {
+		if (strcmp(key, "Bucket") != 0 && strcmp(key, "Prefix") != 0 &&
+		    strcmp(key, "ExpectedBucketOwner") != 0) {
+			aslp_fail(ctx, "States.ItemReaderFailed",
+				  "aslc does not support \"%s\" in the Arguments of a listing (s3:listObjectsV2): it lists by \"Bucket\" and \"Prefix\"",
+				  key);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The objects of a listing, or (LOAD_AND_FLATTEN) the items of each. */
+static bool
+read_listing(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const char *prefix,
+	     int64_t max_items, json_t *items, json_t *sources)
+{
+	struct listing l = { ctx, bucket, prefix, NULL, 0, 0 };
+	json_t *source = NULL;
+	size_t i;
+	bool ok = list(&l);
+
+	if (ok && !r->flatten && !(source = s3_uri(bucket, NULL)))
+		ok = aslp_oom(ctx) == ASL_OK;
+	for (i = 0; ok && i < l.n; i++) {
+		json_t *v;
+
+		if (max_items > 0 && json_array_size(items) >= (size_t)max_items)
+			break;
+		if (!r->flatten) {
+			if (!(v = object_item(ctx, &l.v[i])))
+				ok = false;
+			else if (json_array_append_new(items, v) || json_array_append(sources, source))
+				ok = aslp_oom(ctx) == ASL_OK;
+			continue;
+		}
+		if (!(v = read_object(ctx, r, bucket, l.v[i].key, l.v[i].path))) {
+			ok = false;
+		} else {
+			if (!append_items(items, sources, v,
+					  s3_uri(bucket, l.v[i].key), max_items))
+				ok = aslp_oom(ctx) == ASL_OK;
+			json_decref(v);
+		}
+	}
+	json_decref(source);
+	listing_free(&l);
+	return ok;
+}
+
+json_t *
+aslp_read_items(asl_ctx *ctx, const asl_item_reader *r, json_t *v, int64_t max_items,
+		json_t **sources)
+{
+	json_t *params, *items = json_array(), *v_items;
+	const char *bucket, *key;
+	char *path, *why;
+	bool ok = false;
+
+	*sources = json_array();
+	if (!items || !*sources) {
+		json_decref(items);
+		json_decref(*sources);
+		*sources = NULL;
+		return (void)aslp_oom(ctx), NULL;
+	}
+	params = r->arguments ? aslp_jn_template(ctx, r->arguments, v, NULL, NULL) :
+		 r->parameters ? asl_parameters(ctx, r->parameters, json_incref(v)) : json_object();
+	if (!params) {
+		;
+	} else if (!s3_names(ctx, "States.ItemReaderFailed", params, r->list ? "Prefix" : "Key",
+			     &bucket, &key)) {
+		;
+	} else if (r->list) {
+		ok = listing_fields_ok(ctx, params) &&
+		     read_listing(ctx, r, bucket, key, max_items, items, *sources);
+	} else if (!(path = aslp_s3_path(ctx->run, bucket, key, &why))) {
+		aslp_fail(ctx, "States.ItemReaderFailed", "%s", why ? why : "out of memory");
+		free(why);
+	} else {
+		/* MaxItems: the first items only; 0 is all of them. */
+		v_items = read_object(ctx, r, bucket, key, path);
+		ok = v_items && append_items(items, *sources, v_items,
+					     s3_uri(bucket, key), max_items);
+		if (v_items && !ok)
+			aslp_oom(ctx);
+		json_decref(v_items);
+		free(path);
+	}
 	json_decref(params);
-	/* MaxItems: the first items only; 0 is all of them. */
-	while (items && max_items > 0 && json_array_size(items) > (size_t)max_items)
-		json_array_remove(items, json_array_size(items) - 1);
+	if (!ok) {
+		json_decref(items);
+		json_decref(*sources);
+		*sources = NULL;
+		return NULL;
+	}
 	return items;
 }
 

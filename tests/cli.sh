@@ -872,6 +872,51 @@ JSON
 }
 check "Distributed Map: S3 bindings, ItemReader, ResultWriter files" t_s3_bindings
 
+# s3:listObjectsV2: an item is what the service gives a child, LastModified
+# the file's time in epoch seconds; $$.Map.Item.Source is the bucket's URI
+# for a listing, STATE_DATA for an inline Map. A listing needs some
+# binding of its bucket (one of a prefix is enough); a bound directory
+# that is missing, or a file name that is not UTF-8, fails the Map Run.
+t_s3_listing() {
+	mkdir -p "$TMP/ls/b/logs" &&
+	printf 'hello\n' >"$TMP/ls/b/logs/a.txt" &&
+	touch -d @1668699881 "$TMP/ls/b/logs/a.txt" &&
+	cat >"$TMP/ls/m.asl.json" <<'JSON'
+{"StartAt": "List", "States": {
+  "List": {"Type": "Map", "ResultPath": "$.listed", "Next": "Inline",
+    "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2",
+      "Parameters": {"Bucket": "b", "Prefix": "logs/"}},
+    "ItemSelector": {"item.$": "$$.Map.Item"},
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}}},
+  "Inline": {"Type": "Map", "ItemsPath": "$.xs", "ResultPath": "$.inline", "End": true,
+    "ItemSelector": {"item.$": "$$.Map.Item"},
+    "ItemProcessor": {"StartAt": "Echo2", "States": {"Echo2": {"Type": "Pass", "End": true}}}}}}
+JSON
+	"$ASLC" -O0 "$TMP/ls/m.asl.json" -o "$TMP/ls/m" &&
+	status 2 "$TMP/ls/m" --input-json '{"xs": [7]}' &&
+	contains "$TMP/err" "nothing is bound to s3://b" &&
+	status 0 $RUNWRAP "$TMP/ls/m" --input-json '{"xs": [7]}' --bind s3://b/logs/="$TMP/ls/b/logs" &&
+	printf '%s\n' '{"xs":[7],"listed":[{"item":{"Index":0,"Value":{"Etag":"\"b1946ac92492d2347c6235b4d2611184\"","Key":"logs/a.txt","LastModified":1668699881,"Size":6,"StorageClass":"STANDARD"},"Source":"s3://b"}}],"inline":[{"item":{"Index":0,"Value":7,"Source":"STATE_DATA"}}]}' >"$TMP/ls/want" &&
+	same "$TMP/out" "$TMP/ls/want" &&
+	status 1 $RUNWRAP "$TMP/ls/m" --result --input-json '{"xs": []}' --bind s3://b="$TMP/ls/none" &&
+	contains "$TMP/out" '"error":"States.ItemReaderFailed","cause":"Cannot list s3://b/ (.*/ls/none): No such file or directory"' &&
+	printf 'x' >"$TMP/ls/b/logs/$(printf 'bad\377')" &&
+	status 1 $RUNWRAP "$TMP/ls/m" --result --input-json '{"xs": []}' --bind s3://b="$TMP/ls/b" &&
+	contains "$TMP/out" '"error":"States.ItemReaderFailed","cause":"The file .*/ls/b/logs/bad.* has a name that is not UTF-8, which no S3 key is"' &&
+	cat >"$TMP/ls/j.asl.json" <<'JSON'
+{"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+  "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2",
+    "Arguments": "{% {'Bucket': 'b', 'Prefix': 'logs/', 'Delimiter': '/'} %}"},
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+JSON
+	"$ASLC" -O0 "$TMP/ls/j.asl.json" -o "$TMP/ls/j" &&
+	status 1 $RUNWRAP "$TMP/ls/j" --result --bind s3://b="$TMP/ls/b" &&
+	contains "$TMP/out" '"cause":"aslc does not support \\"Delimiter\\" in the Arguments of a listing'
+}
+check "Distributed Map: s3:listObjectsV2 items, Source, bindings and failures" t_s3_listing
+
 # The benchmark's definitions and handler build without a warning, and the
 # CPU-bound Map gives the same output, in item order, on 1 and 2 threads.
 t_bench_builds() {
