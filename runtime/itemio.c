@@ -666,6 +666,16 @@ s3_uri(const char *bucket, const char *key)
 	return v;
 }
 
+/* Does text start as a gzip or a zstd stream does? */
+static bool
+compressed(const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+	return (len >= 2 && t[0] == 0x1f && t[1] == 0x8b) ||
+	       (len >= 4 && t[0] == 0x28 && t[1] == 0xb5 && t[2] == 0x2f && t[3] == 0xfd);
+}
+
 /* The items of the object at path, s3://bucket/key, as r reads it. */
 static json_t *
 read_object(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const char *key,
@@ -682,6 +692,11 @@ read_object(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const ch
 	}
 	if (!(uri = aslp_printf("s3://%s/%s", bucket, key))) {
 		aslp_oom(ctx);
+		items = NULL;
+	} else if (compressed(text, len)) {
+		/* The service reads GZIP and ZSTD objects: never as their bytes. */
+		aslp_fail(ctx, "States.ItemReaderFailed",
+			  "The object %s is compressed (gzip or zstd), which aslc does not read yet", uri);
 		items = NULL;
 	} else if (r->type == ASL_INPUT_JSON)
 		items = read_json(ctx, r, uri, text, len);

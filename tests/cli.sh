@@ -876,7 +876,8 @@ check "Distributed Map: S3 bindings, ItemReader, ResultWriter files" t_s3_bindin
 # the file's time in epoch seconds; $$.Map.Item.Source is the bucket's URI
 # for a listing, STATE_DATA for an inline Map. A listing needs some
 # binding of its bucket (one of a prefix is enough); a bound directory
-# that is missing, or a file name that is not UTF-8, fails the Map Run.
+# that is missing, a file name that is not UTF-8, a field ListObjectsV2
+# has and aslc does not list by, or a compressed object fails the Map Run.
 t_s3_listing() {
 	mkdir -p "$TMP/ls/b/logs" &&
 	printf 'hello\n' >"$TMP/ls/b/logs/a.txt" &&
@@ -913,9 +914,21 @@ JSON
 JSON
 	"$ASLC" -O0 "$TMP/ls/j.asl.json" -o "$TMP/ls/j" &&
 	status 1 $RUNWRAP "$TMP/ls/j" --result --bind s3://b="$TMP/ls/b" &&
-	contains "$TMP/out" '"cause":"aslc does not support \\"Delimiter\\" in the Arguments of a listing'
+	contains "$TMP/out" '"cause":"aslc does not support \\"Delimiter\\" in the Arguments of a listing' &&
+	mkdir -p "$TMP/ls/gz" && printf 'a\n1\n' | gzip >"$TMP/ls/gz/x.csv.gz" &&
+	cat >"$TMP/ls/g.asl.json" <<'JSON'
+{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+    "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+    "Parameters": {"Bucket": "g", "Key": "x.csv.gz"}},
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+JSON
+	"$ASLC" -O0 "$TMP/ls/g.asl.json" -o "$TMP/ls/g" &&
+	status 1 $RUNWRAP "$TMP/ls/g" --result --bind s3://g="$TMP/ls/gz" &&
+	contains "$TMP/out" '"cause":"The object s3://g/x.csv.gz is compressed (gzip or zstd), which aslc does not read yet"'
 }
-check "Distributed Map: s3:listObjectsV2 items, Source, bindings and failures" t_s3_listing
+check "Distributed Map: s3:listObjectsV2 items, Source, bindings and failures; compressed objects" t_s3_listing
 
 # The benchmark's definitions and handler build without a warning, and the
 # CPU-bound Map gives the same output, in item order, on 1 and 2 threads.
