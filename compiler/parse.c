@@ -2021,6 +2021,11 @@ s3_parameters(struct program *prog, json_t *obj, const char *ptr, const char *wh
 
 	if (!v && json_object_get(obj, jsonata ? "Parameters" : "Arguments"))
 		return NULL;	/* reported: the other query language's */
+	if (!v && strcmp(what, "a listing") == 0) {
+		diag_error(key_at(ptr), "an \"ItemReader\" that lists objects needs \"%s\" with \"Bucket\" (and \"Prefix\", to list some)",
+			   field);
+		return NULL;
+	}
 	if (!v) {
 		diag_error(key_at(ptr), "%s needs \"%s\" with \"Bucket\" and \"%s\"",
 			   what, field, key_name);
@@ -2114,8 +2119,8 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata
 			   res);
 		return NULL;
 	}
-	names = s3_parameters(prog, v, ptr, "an \"ItemReader\"", r->list ? "Prefix" : "Key", jsonata,
-			      &r->bucket, &r->key);
+	names = s3_parameters(prog, v, ptr, r->list ? "a listing" : "an \"ItemReader\"",
+			      r->list ? "Prefix" : "Key", jsonata, &r->bucket, &r->key);
 	if (jsonata)
 		r->arguments = names;
 	else
@@ -2198,8 +2203,11 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata
 	} else if (r->csv_given) {
 		diag_error(key_at(cptr), "\"CSVHeaderLocation\": \"GIVEN\" needs \"CSVHeaders\"");
 	}
-	if ((x = json_object_get(c, "CSVDelimiter")) &&
-	    (k = want_word(x, diag_ptr_member(cptr, "CSVDelimiter"), "CSVDelimiter", delimiters, 5)) >= 0)
+	if ((x = json_object_get(c, "CSVDelimiter")) && r->type != INPUT_CSV)
+		diag_error(key_at(diag_ptr_member(cptr, "CSVDelimiter")),
+			   "\"CSVDelimiter\" is for an \"InputType\" of CSV");
+	else if (x && (k = want_word(x, diag_ptr_member(cptr, "CSVDelimiter"), "CSVDelimiter",
+				     delimiters, 5)) >= 0)
 		r->csv_delimiter = delimiter_chars[k];
 	if ((x = json_object_get(c, "ItemsPointer"))) {
 		const char *iptr = diag_ptr_member(cptr, "ItemsPointer");

@@ -171,6 +171,11 @@ fail_with(asl_ctx *ctx, const char *error, char *cause)
 	/* Errors and causes are printed as JSON strings: keep them UTF-8. */
 	ctx->error = error ? aslp_utf8_clean(strdup(error)) : NULL;
 	ctx->cause = cause ? aslp_utf8_clean(cause) : NULL;
+	if (error && !ctx->error) {	/* out of memory: no error without its name */
+		free(ctx->cause);
+		ctx->cause = NULL;
+		ctx->terminal = true;
+	}
 	return ASL_FAIL;
 }
 
@@ -193,6 +198,8 @@ aslp_fail(asl_ctx *ctx, const char *error, const char *fmt, ...)
 		va_start(ap, fmt);
 		cause = aslp_vprintf(fmt, ap);
 		va_end(ap);
+		if (!cause)	/* no error without its cause: out of memory */
+			return aslp_oom(ctx);
 	}
 	return fail_with(ctx, error, cause);
 }
@@ -209,6 +216,11 @@ aslp_fail_state(asl_ctx *ctx, const char *error, const char *fmt, ...)
 	cause = aslp_printf("An error occurred while executing the state '%s' (entered at the event id #%ld). %s",
 			    ctx->state ? ctx->state->name : "",
 			    ctx->entered_event, detail ? detail : "");
+	if (!detail || !cause) {
+		free(detail);
+		free(cause);
+		return aslp_oom(ctx);
+	}
 	free(detail);
 	return fail_with(ctx, error, cause);
 }
@@ -224,9 +236,17 @@ aslp_render(asl_ctx *ctx, json_t *v)
 int
 aslp_oom(asl_ctx *ctx)
 {
-	int r = aslp_fail(ctx, "States.Runtime", "out of memory");
+	int r;
 
-	/* Even when the name could not be kept, or another error came first. */
+	/* Out of memory ends the execution as itself, whatever came first. */
+	if (ctx->failed) {
+		free(ctx->error);
+		free(ctx->cause);
+		ctx->error = ctx->cause = NULL;
+		ctx->failed = false;
+	}
+	r = fail_with(ctx, "States.Runtime", strdup("out of memory"));
+	/* Even when the name could not be kept. */
 	ctx->terminal = true;
 	return r;
 }

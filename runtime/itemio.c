@@ -144,7 +144,7 @@ bool
 aslp_s3_bound(const struct aslp_run *run, const char *name)
 {
 	const char *p = s3_part(name), *slash;
-	char *bucket, *path, *why;
+	char *bucket, *path, *why = NULL;
 	int i;
 
 	if (!p)
@@ -212,13 +212,13 @@ slurp(const char *path, size_t *len)
 	return b.s;
 }
 
-/* The value at JSON Pointer p in doc (borrowed), or NULL. */
+/* The value at JSON Pointer p in doc (borrowed), or NULL (*oom set when memory ran out). */
 static json_t *
-pointer(json_t *doc, const char *p)
+pointer(json_t *doc, const char *p, bool *oom)
 {
 	char *tok = malloc(strlen(p) + 1);
 
-	if (!tok)
+	if ((*oom = !tok))
 		return NULL;
 	while (doc && *p == '/') {
 		size_t n = 0;
@@ -256,7 +256,11 @@ read_json(asl_ctx *ctx, const asl_item_reader *r, const char *uri, const char *s
 			  uri, err.text, err.line, err.column);
 		return NULL;
 	}
-	items = r->items_pointer && *r->items_pointer ? pointer(doc, r->items_pointer) : doc;
+	items = r->items_pointer && *r->items_pointer ? pointer(doc, r->items_pointer, &oom) : doc;
+	if (oom) {
+		json_decref(doc);
+		return (void)aslp_oom(ctx), NULL;
+	}
 	if (!json_is_array(items)) {
 		json_decref(doc);
 		aslp_fail(ctx, "States.ItemReaderFailed", "Attempting to map over non-iterable node.");
@@ -308,16 +312,17 @@ read_jsonl(asl_ctx *ctx, const char *uri, const char *s, size_t len)
 /*
 ** The next CSV record from s at *i, as an array of strings (RFC 4180: a
 ** field in double quotes may hold the delimiter, line breaks and "" for
-** a quote). NULL at the end.
+** a quote). NULL at the end, or with *oom set when memory ran out.
 */
 static json_t *
-csv_record(const char *s, size_t len, size_t *i, char delim)
+csv_record(const char *s, size_t len, size_t *i, char delim, bool *oom)
 {
 	json_t *rec;
 	struct aslp_buf f = { NULL, 0, 0, false };
 	size_t k = *i;
 	bool quoted = false, done = false;
 
+	*oom = false;
 	if (k >= len)
 		return NULL;
 	rec = json_array();
@@ -366,6 +371,7 @@ csv_record(const char *s, size_t len, size_t *i, char delim)
 	}
 	free(f.s);
 	*i = k;
+	*oom = rec == NULL;
 	return rec;
 }
 
@@ -374,6 +380,7 @@ read_csv(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 {
 	json_t *items = json_array(), *headers, *rec, *row;
 	size_t i = 0, k, h;
+	bool oom = false;
 	int n;
 
 	if (!items)
@@ -381,10 +388,13 @@ read_csv(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 	if (r->csv_given) {
 		headers = json_array();
 		for (n = 0; headers && n < r->ncsv_header; n++)
-			json_array_append_new(headers, json_string(r->csv_headers[n]));
+			if (json_array_append_new(headers, json_string(r->csv_headers[n]))) {
+				json_decref(headers);
+				headers = NULL;
+			}
 	} else {
-		headers = csv_record(s, len, &i, (char)r->csv_delimiter);
-		if (!headers)
+		headers = csv_record(s, len, &i, (char)r->csv_delimiter, &oom);
+		if (!headers && !oom)
 			headers = json_array();	/* an empty object: no items */
 	}
 	if (!headers) {
@@ -400,7 +410,7 @@ read_csv(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 				return NULL;
 			}
 	/* A row short of fields has "" for the rest; fields past the headers are dropped. */
-	while ((rec = csv_record(s, len, &i, (char)r->csv_delimiter)) != NULL) {
+	while ((rec = csv_record(s, len, &i, (char)r->csv_delimiter, &oom)) != NULL) {
 		row = json_object();
 		for (h = 0; row && h < json_array_size(headers); h++) {
 			json_t *v = json_array_get(rec, h);
@@ -417,6 +427,11 @@ read_csv(asl_ctx *ctx, const asl_item_reader *r, const char *s, size_t len)
 			json_decref(items);
 			return (void)aslp_oom(ctx), NULL;
 		}
+	}
+	if (oom) {	/* not the end: a record that could not be read */
+		json_decref(headers);
+		json_decref(items);
+		return (void)aslp_oom(ctx), NULL;
 	}
 	json_decref(headers);
 	return items;
@@ -503,20 +518,75 @@ add(struct listing *l, const struct aslp_binding *b, const char *key, const char
 	return true;
 }
 
+static bool walk(struct listing *l, const struct aslp_binding *b, struct aslp_buf *key,
+		 const char *dir, int depth);
+
 /*
-** The files under directory dir, whose keys start with key (a directory
-** is no object): those under the prefix are added. A symbolic link to a
-** file is the file; one to a directory is not followed.
+** What failed with errno e (cause, malloc'd, consumed) fails the Map Run
+** with States.ItemReaderFailed; out of memory is out of memory.
 */
+static bool
+io_failed(asl_ctx *ctx, int e, char *cause)
+{
+	if (e == ENOMEM || !cause)
+		aslp_oom(ctx);
+	else
+		aslp_fail(ctx, "States.ItemReaderFailed", "%s: %s", cause, strerror(e));
+	free(cause);
+	return false;
+}
+
+/*
+** The entry name of directory dir, at key (key->s, which ends with
+** name): a file under the prefix is an object; a directory is walked. A
+** symbolic link to a file is the file; one to a directory is not
+** followed. Under the prefix, anything else (a dangling link, a FIFO, a
+** device) is no object S3 could hold: the listing fails.
+*/
+static bool
+entry(struct listing *l, const struct aslp_binding *b, struct aslp_buf *key, const char *path,
+      int depth)
+{
+	struct stat lst, st;
+	int e;
+
+	if (!may_match(key->s, key->len, l->prefix))
+		return true;
+	if (lstat(path, &lst) != 0 || (S_ISLNK(lst.st_mode) && stat(path, &st) != 0)) {
+		e = errno;
+		return io_failed(l->ctx, e, aslp_printf("Cannot list s3://%s/%s (%s)", l->bucket,
+							key->s, path));
+	}
+	if (!S_ISLNK(lst.st_mode))
+		st = lst;
+	if (S_ISDIR(st.st_mode)) {
+		if (S_ISLNK(lst.st_mode))
+			return true;
+		aslp_buf_put(key, "/", 1);
+		if (key->oom)
+			return aslp_oom(l->ctx) == ASL_OK;
+		return !may_match(key->s, key->len, l->prefix) || walk(l, b, key, path, depth + 1);
+	}
+	if (S_ISREG(st.st_mode))
+		return add(l, b, key->s, path, &st);
+	if (strncmp(key->s, l->prefix, strlen(l->prefix)) != 0)
+		return true;
+	aslp_fail(l->ctx, "States.ItemReaderFailed",
+		  "Cannot list s3://%s/%s (%s): neither a regular file nor a directory", l->bucket,
+		  key->s, path);
+	return false;
+}
+
+/* The entries of directory dir, whose keys start with key. */
 static bool
 walk(struct listing *l, const struct aslp_binding *b, struct aslp_buf *key, const char *dir,
      int depth)
 {
 	DIR *d;
-	struct dirent *e;
-	struct stat st;
+	struct dirent *ent;
 	size_t klen = key->len;
 	bool ok = true;
+	int e;
 
 	if (depth > ASLP_MAX_DEPTH) {
 		aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list %s: directories nested more than %d deep",
@@ -524,42 +594,26 @@ walk(struct listing *l, const struct aslp_binding *b, struct aslp_buf *key, cons
 		return false;
 	}
 	if (!(d = opendir(dir))) {
-		aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list s3://%s/%s (%s): %s",
-			  l->bucket, key->s ? key->s : "", dir, strerror(errno));
-		return false;
+		e = errno;
+		return io_failed(l->ctx, e, aslp_printf("Cannot list s3://%s/%s (%s)", l->bucket,
+							key->s ? key->s : "", dir));
 	}
-	while (ok && (errno = 0, e = readdir(d)) != NULL) {
+	while (ok && (errno = 0, ent = readdir(d)) != NULL) {
 		char *path;
 
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
 			continue;
-		if (!(path = aslp_printf("%s/%s", dir, e->d_name))) {
-			ok = aslp_oom(l->ctx) == ASL_OK;
-			break;
-		}
-		aslp_buf_put(key, e->d_name, strlen(e->d_name));
-		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
-		    (stat(path, &st) != 0 || S_ISDIR(st.st_mode)))
-			st.st_mode = 0;	/* a dangling link, or one to a directory */
-		if (key->oom) {
-			ok = aslp_oom(l->ctx) == ASL_OK;
-		} else if (S_ISDIR(st.st_mode)) {
-			aslp_buf_put(key, "/", 1);
-			if (key->oom)
-				ok = aslp_oom(l->ctx) == ASL_OK;
-			else if (may_match(key->s, key->len, l->prefix))
-				ok = walk(l, b, key, path, depth + 1);
-		} else if (S_ISREG(st.st_mode)) {
-			ok = add(l, b, key->s, path, &st);
-		}
+		path = aslp_printf("%s/%s", dir, ent->d_name);
+		aslp_buf_put(key, ent->d_name, strlen(ent->d_name));
+		ok = path && !key->oom ? entry(l, b, key, path, depth) : aslp_oom(l->ctx) == ASL_OK;
 		free(path);
 		key->len = klen;
 		if (key->s)
 			key->s[klen] = '\0';
 	}
 	if (ok && errno) {
-		aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list %s: %s", dir, strerror(errno));
-		ok = false;
+		e = errno;
+		ok = io_failed(l->ctx, e, aslp_printf("Cannot list %s", dir));
 	}
 	closedir(d);
 	return ok;
@@ -594,13 +648,16 @@ list(struct listing *l)
 		if (!p)
 			continue;
 		bound = true;
+		if (!may_match(p, strlen(p), l->prefix))
+			continue;	/* nothing it holds is listed */
 		if (!(path = bound_path(b, "")))
 			return aslp_oom(l->ctx) == ASL_OK;
 		aslp_buf_put(&key, p, strlen(p));
 		if (stat(path, &st) != 0) {
-			aslp_fail(l->ctx, "States.ItemReaderFailed", "Cannot list s3://%s/%s (%s): %s",
-				  l->bucket, p, path, strerror(errno));
-			ok = false;
+			int e = errno;
+
+			ok = io_failed(l->ctx, e, aslp_printf("Cannot list s3://%s/%s (%s)", l->bucket,
+							      p, path));
 		} else if (S_ISDIR(st.st_mode)) {
 			if (key.len && key.s[key.len - 1] != '/')
 				aslp_buf_put(&key, "/", 1);
@@ -608,8 +665,14 @@ list(struct listing *l)
 				ok = aslp_oom(l->ctx) == ASL_OK;
 			else if (may_match(key.s ? key.s : "", key.len, l->prefix))
 				ok = walk(l, b, &key, path, 0);
-		} else if (*p && p[strlen(p) - 1] != '/') {	/* an object bound to a file */
-			ok = add(l, b, p, path, &st);
+		} else if (S_ISREG(st.st_mode) && *p && p[strlen(p) - 1] != '/') {
+			ok = add(l, b, p, path, &st);	/* an object bound to a file */
+		} else {
+			aslp_fail(l->ctx, "States.ItemReaderFailed",
+				  "Cannot list s3://%s/%s (%s): %s", l->bucket, p, path,
+				  S_ISREG(st.st_mode) ? "a bucket or a prefix is bound to a directory, not a file" :
+				  "neither a regular file nor a directory");
+			ok = false;
 		}
 		free(key.s);
 		free(path);
@@ -629,7 +692,7 @@ list(struct listing *l)
 
 /* What ListObjectsV2 tells of an object, as the service gives it to a child. */
 static json_t *
-object_item(asl_ctx *ctx, const struct object *o)
+object_item(asl_ctx *ctx, const char *bucket, const struct object *o)
 {
 	char md5[33], *etag;
 	FILE *f = fopen(o->path, "rb");
@@ -639,10 +702,9 @@ object_item(asl_ctx *ctx, const struct object *o)
 
 	if (f)
 		fclose(f);
-	if (!ok) {
-		aslp_fail(ctx, "States.ItemReaderFailed", "Cannot read %s: %s", o->path, strerror(e));
-		return NULL;
-	}
+	if (!ok)
+		return (void)io_failed(ctx, e, aslp_printf("Cannot read s3://%s/%s (%s)", bucket, o->key,
+							  o->path)), NULL;
 	if (!(etag = aslp_printf("\"%s\"", md5)))
 		return (void)aslp_oom(ctx), NULL;
 	item = json_pack("{s:s, s:s, s:I, s:I, s:s}", "Etag", etag, "Key", o->key, "LastModified",
@@ -686,9 +748,10 @@ read_object(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const ch
 	char *text = slurp(path, &len), *uri;
 
 	if (!text) {
-		aslp_fail(ctx, "States.ItemReaderFailed", "Cannot read s3://%s/%s (%s): %s",
-			  bucket, key, path, strerror(errno));
-		return NULL;
+		int e = errno;
+
+		return (void)io_failed(ctx, e, aslp_printf("Cannot read s3://%s/%s (%s)", bucket, key,
+							  path)), NULL;
 	}
 	if (!(uri = aslp_printf("s3://%s/%s", bucket, key))) {
 		aslp_oom(ctx);
@@ -767,7 +830,7 @@ read_listing(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const c
 		if (max_items > 0 && json_array_size(items) >= (size_t)max_items)
 			break;
 		if (!r->flatten) {
-			if (!(v = object_item(ctx, &l.v[i])))
+			if (!(v = object_item(ctx, bucket, &l.v[i])))
 				ok = false;
 			else if (json_array_append_new(items, v) || json_array_append(sources, source))
 				ok = aslp_oom(ctx) == ASL_OK;

@@ -387,7 +387,9 @@ read_input(const struct options *o, int *status, char **raw)
 	len -= start;
 	if (len == 0) {
 		free(text);
-		return json_object();	/* no input: {} as the service does */
+		if (!(v = json_object()))	/* no input: {} as the service does */
+			fprintf(stderr, "%s: out of memory\n", progname);
+		return v;
 	}
 	if (len > limit) {
 		fprintf(stderr, "%s: the input is %s%zu bytes, more than %s of %zu bytes\n",
@@ -476,6 +478,11 @@ print_result(asl_ctx *ctx, json_t *output, bool as_result, int64_t stop_ns)
 	json_t *r;
 	bool ok;
 
+	/* A failure that cannot end in a catcher, and has no name: out of memory. */
+	if (ctx->status != ASLP_SUCCEEDED && ctx->terminal && !ctx->error) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return false;
+	}
 	if (!as_result) {
 		if (ctx->status == ASLP_SUCCEEDED) {
 			text = asl_dumps(output);

@@ -576,12 +576,14 @@ check "asl_execute: Parallel's helper threads reused across executions, within m
 #
 #	oom_sweep PROGRAM INPUT	after failalloc.so is built
 oom_sweep() {
-	status 0 "$1" --clock=virtual <"$2" && cp "$TMP/out" "$TMP/oom/want" &&
+	exe=$1 in=$2 &&
+	shift 2 &&
+	status 0 "$exe" --clock=virtual "$@" <"$in" && cp "$TMP/out" "$TMP/oom/want" &&
 	k=0 &&
 	while [ $k -lt 5000 ]; do
 		rm -f "$TMP/oom/mark"
 		FAIL_ALLOC=$k FAIL_ALLOC_MARK="$TMP/oom/mark" LD_PRELOAD="$TMP/oom/failalloc.so" \
-			"$1" --clock=virtual <"$2" >"$TMP/oom/out" 2>"$TMP/oom/err"
+			"$exe" --clock=virtual "$@" <"$in" >"$TMP/oom/out" 2>"$TMP/oom/err"
 		rc=$?
 		[ -e "$TMP/oom/mark" ] || break
 		case $rc in
@@ -610,10 +612,21 @@ t_out_of_memory() {
 	printf '{"s":"{\\"card\\":\\"4242-4242-4242-4242\\",\\"n\\":[1,2,3]}"}' >"$TMP/oom/parse.json" &&
 	"$ASLC" "$TMP/oom/parse.asl.json" -o "$TMP/oom/parse" &&
 	oom_sweep "$TMP/oom/parse" "$TMP/oom/parse.json" &&
-	contains "$TMP/oom/want" '"card":"4242-4242-4242-4242"'
+	contains "$TMP/oom/want" '"card":"4242-4242-4242-4242"' &&
+	# Distributed Maps that list a bucket, and read each object listed.
+	for t in list flatten; do
+		d=$PWD/tests/run/map-item-reader-$t &&
+		"$ASLC" "$d/machine.asl.json" -o "$TMP/oom/$t" || return 1
+	done &&
+	oom_sweep "$TMP/oom/list" tests/run/map-item-reader-list/input.json \
+		--bind s3://b="$PWD/tests/run/map-item-reader-list/bucket" \
+		--bind s3://b/special/="$PWD/tests/run/map-item-reader-list/other" &&
+	contains "$TMP/oom/want" '"special/s.txt"' &&
+	oom_sweep "$TMP/oom/flatten" /dev/null --bind s3://b="$PWD/tests/run/map-item-reader-flatten/bucket" &&
+	contains "$TMP/oom/want" '"washer"'
 }
 if [ -z "$SAN_FLAGS" ]; then
-	check "out of memory at each allocation (the order saga, States.StringToJson): a clean end, never a crash or another output" t_out_of_memory
+	check "out of memory at each allocation (the order saga, States.StringToJson, ItemReader listings): a clean end, never a crash or another output" t_out_of_memory
 fi
 
 # -MD and its companions write the rule gcc would: the output, then the
@@ -876,7 +889,7 @@ check "Distributed Map: S3 bindings, ItemReader, ResultWriter files" t_s3_bindin
 # the file's time in epoch seconds; $$.Map.Item.Source is the bucket's URI
 # for a listing, STATE_DATA for an inline Map. A listing needs some
 # binding of its bucket (one of a prefix is enough); a bound directory
-# that is missing, a file name that is not UTF-8, a field ListObjectsV2
+# that is missing or a file, a dangling link, a file name that is not UTF-8, a field ListObjectsV2
 # has and aslc does not list by, or a compressed object fails the Map Run.
 t_s3_listing() {
 	mkdir -p "$TMP/ls/b/logs" &&
@@ -902,6 +915,12 @@ JSON
 	same "$TMP/out" "$TMP/ls/want" &&
 	status 1 $RUNWRAP "$TMP/ls/m" --result --input-json '{"xs": []}' --bind s3://b="$TMP/ls/none" &&
 	contains "$TMP/out" '"error":"States.ItemReaderFailed","cause":"Cannot list s3://b/ (.*/ls/none): No such file or directory"' &&
+	status 1 $RUNWRAP "$TMP/ls/m" --result --input-json '{"xs": []}' --bind s3://b="$TMP/ls/b/logs/a.txt" &&
+	contains "$TMP/out" '"cause":"Cannot list s3://b/ (.*/a.txt): a bucket or a prefix is bound to a directory, not a file"' &&
+	ln -s nowhere "$TMP/ls/b/logs/dangling" &&
+	status 1 $RUNWRAP "$TMP/ls/m" --result --input-json '{"xs": []}' --bind s3://b="$TMP/ls/b" &&
+	contains "$TMP/out" '"cause":"Cannot list s3://b/logs/dangling (.*/dangling): No such file or directory"' &&
+	rm "$TMP/ls/b/logs/dangling" &&
 	printf 'x' >"$TMP/ls/b/logs/$(printf 'bad\377')" &&
 	status 1 $RUNWRAP "$TMP/ls/m" --result --input-json '{"xs": []}' --bind s3://b="$TMP/ls/b" &&
 	contains "$TMP/out" '"error":"States.ItemReaderFailed","cause":"The file .*/ls/b/logs/bad.* has a name that is not UTF-8, which no S3 key is"' &&
