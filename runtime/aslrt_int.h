@@ -422,6 +422,8 @@ ASLP_HIDDEN bool aslp_own(json_t **slot);
 ASLP_HIDDEN void aslp_ctx_free(asl_ctx *ctx);
 /* Release what the process's executions shared (not run itself). */
 ASLP_HIDDEN void aslp_pool_fork_safe(void);
+/* After fork: the child reads /dev/urandom again for its executions' seeds. */
+ASLP_HIDDEN void aslp_entropy_forked(void);
 ASLP_HIDDEN void aslp_run_free(struct aslp_run *run);
 /* Release what an execution holds (not exec itself). */
 ASLP_HIDDEN void aslp_exec_free(struct aslp_exec *exec);

@@ -118,22 +118,23 @@ aslp_load_bindings(struct aslp_binding **bs, int *nb, const char *file, const ch
 }
 
 /*
-** An unseeded execution's seed: /dev/urandom is read once per process,
-** and each execution takes the next of a counter mixed with it (and with
-** the process id, so that a forked host's children differ), through
-** splitmix64: distinct for every execution, without reading
-** /dev/urandom each time.
+** An unseeded execution's seed: /dev/urandom is read once per process
+** (mixed with the time and the process id), and each execution takes
+** the next of a counter mixed with it, through splitmix64: distinct for
+** every execution, without a system call each time. A child that
+** asl_execute's fork hooks see reads again (aslp_entropy_forked).
 */
+static uint64_t entropy_base, entropy_count;	/* atomic; base 0 until read */
+
 static uint64_t
 entropy(void)
 {
-	static uint64_t base, count;	/* atomic; base 0 until read */
-	uint64_t b = __atomic_load_n(&base, __ATOMIC_RELAXED), z;
+	uint64_t b = __atomic_load_n(&entropy_base, __ATOMIC_RELAXED), z;
 
 	if (!b) {
 		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-		b = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+		b = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL ^ ((uint64_t)getpid() << 32);
 		if (fd >= 0) {
 			uint64_t r;
 
@@ -142,13 +143,18 @@ entropy(void)
 			close(fd);
 		}
 		b |= 1;
-		__atomic_store_n(&base, b, __ATOMIC_RELAXED);
+		__atomic_store_n(&entropy_base, b, __ATOMIC_RELAXED);
 	}
-	z = b ^ ((uint64_t)getpid() << 32);
-	z += __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15ULL;
+	z = b + __atomic_add_fetch(&entropy_count, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15ULL;
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+void
+aslp_entropy_forked(void)
+{
+	__atomic_store_n(&entropy_base, 0, __ATOMIC_RELAXED);
 }
 
 /*

@@ -642,6 +642,7 @@ fork_child(void)
 	pool.nthread = pool.idle = pool.pending = pool.woken = pool.busy = 0;
 	pthread_cond_init(&pool.work, NULL);
 	pthread_cond_init(&pool.left, NULL);
+	aslp_entropy_forked();	/* the child's executions differ from the parent's */
 }
 
 static void

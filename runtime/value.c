@@ -445,7 +445,7 @@ aslp_string_size(const char *s, size_t len)
 int
 aslp_depth(const json_t *v, int max_depth)
 {
-	const char *key;
+	void *it;
 	json_t *m;
 	size_t i;
 	int d, deepest = 0;
@@ -455,7 +455,9 @@ aslp_depth(const json_t *v, int max_depth)
 	if (max_depth <= 0)
 		return 1;
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, key, m) {
+		/* The iterator alone: json_object_foreach makes two more calls a member. */
+		for (it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
+			m = json_object_iter_value(it);
 			if (json_is_object(m) || json_is_array(m)) {
 				d = aslp_depth(m, max_depth - 1);
 				deepest = d > deepest ? d : deepest;
