@@ -3,7 +3,8 @@
 ** many executions sees them (runtime/fanout.c): started once and reused
 ** by every execution after, at most max_threads at work for any one
 ** execution however many run at once, and started again in a child of
-** fork(), and stopped by asl_stop_threads. Built by tests/cli.sh against the build tree with
+** fork() (where the child's executions draw their own names), and
+** stopped by asl_stop_threads. Built by tests/cli.sh against the build tree with
 ** tests/embed/fan.asl.json compiled by aslc -c (prefix fan).
 **
 **	pool [nofork]	exit 0 when every check passed (nofork: under
@@ -108,6 +109,24 @@ host(void *arg)
 	return NULL;
 }
 
+/* The name (a UUID) of one more execution into buf (64 bytes). */
+static void
+next_name(char *buf)
+{
+	struct host h = { 1, 1, 0, 0, 0, false, 0 };
+	asl_options opt;
+	asl_result res;
+
+	memset(&opt, 0, sizeof opt);
+	opt.handlers = handlers;
+	opt.data = &h;
+	opt.max_threads = 1;
+	buf[0] = '\0';
+	if (fan_run("[1]", &opt, &res) == ASL_EXEC_SUCCEEDED && res.name)
+		snprintf(buf, 64, "%s", res.name);
+	asl_result_free(&res);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -153,9 +172,17 @@ main(int argc, char **argv)
 	** its branches still run together.
 	*/
 	if (argc < 2 || strcmp(argv[1], "nofork") != 0) {
+		char mine[64] = "", its[64] = "";
+		int fd[2];
+
+		CHECK(pipe(fd) == 0);
 		fflush(NULL);
 		child = fork();
 		if (child == 0) {
+			close(fd[0]);
+			next_name(its);	/* the first after fork, as the parent's */
+			if (write(fd[1], its, strlen(its)) < 0)
+				_exit(1);
 			host(&c);
 			if (c.ok != 1 || c.peak < 2) {
 				fprintf(stderr, "pool.c: in the child: ok %d, peak %d\n", c.ok, c.peak);
@@ -163,8 +190,14 @@ main(int argc, char **argv)
 			}
 			exit(0);
 		}
+		close(fd[1]);
+		next_name(mine);
+		CHECK(read(fd[0], its, sizeof its - 1) > 0);
+		close(fd[0]);
 		CHECK(child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
 		      WEXITSTATUS(status) == 0);
+		/* Their executions' names (UUIDs) differ: the child draws its own. */
+		CHECK(*mine && strcmp(mine, its) != 0);
 	}
 	/*
 	** asl_stop_threads ends the helpers; the next execution starts them
