@@ -2021,11 +2021,6 @@ s3_parameters(struct program *prog, json_t *obj, const char *ptr, const char *wh
 
 	if (!v && json_object_get(obj, jsonata ? "Parameters" : "Arguments"))
 		return NULL;	/* reported: the other query language's */
-	if (!v && strcmp(what, "a listing") == 0) {
-		diag_error(key_at(ptr), "an \"ItemReader\" that lists objects needs \"%s\" with \"Bucket\" (and \"Prefix\", to list some)",
-			   field);
-		return NULL;
-	}
 	if (!v) {
 		diag_error(key_at(ptr), "%s needs \"%s\" with \"Bucket\" and \"%s\"",
 			   what, field, key_name);
@@ -2117,6 +2112,11 @@ parse_item_reader(struct program *prog, json_t *v, const char *ptr, bool jsonata
 		diag_error(at(diag_ptr_member(ptr, "Resource")),
 			   "\"Resource\" of an \"ItemReader\" must be arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2, not \"%s\"",
 			   res);
+		return NULL;
+	}
+	if (r->list && !json_object_get(v, "Parameters") && !json_object_get(v, "Arguments")) {
+		diag_error(key_at(ptr), "an \"ItemReader\" that lists objects needs \"%s\" with \"Bucket\" (and \"Prefix\", to list some)",
+			   jsonata ? "Arguments" : "Parameters");
 		return NULL;
 	}
 	names = s3_parameters(prog, v, ptr, r->list ? "a listing" : "an \"ItemReader\"",

@@ -563,8 +563,9 @@ ASLP_HIDDEN char *aslp_s3_path(const struct aslp_run *run, const char *bucket,
 ASLP_HIDDEN bool aslp_s3_bound(const struct aslp_run *run, const char *name);
 /*
 ** The items r reads for the Map's effective input v (borrowed), at most
-** max_items (0: all), and in *sources each one's $$.Map.Item.Source;
-** NULL with States.ItemReaderFailed (or out of memory) recorded.
+** max_items (0: all), and in *sources their $$.Map.Item.Source: a
+** string for all, or (LOAD_AND_FLATTEN) an array of one each; NULL with
+** States.ItemReaderFailed (or out of memory) recorded.
 */
 ASLP_HIDDEN json_t *aslp_read_items(asl_ctx *ctx, const asl_item_reader *r, json_t *v,
 				    int64_t max_items, json_t **sources);

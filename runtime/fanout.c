@@ -175,7 +175,8 @@ struct fan {
 	const asl_parallel_desc *par;
 	const asl_map_desc *map;
 	json_t *items;		/* Map: the items */
-	json_t *sources;	/* their $$.Map.Item.Source, if an ItemReader's */
+	json_t *sources;	/* an ItemReader's $$.Map.Item.Source: one for all
+				   items (a string), or one each (an array) */
 	/* Distributed Map: child executions and their tolerance. */
 	char *run_name;		/* "<state machine>/<Label or id>" */
 	char *run_id;		/* the Map Run's id */
@@ -216,7 +217,8 @@ item_input(asl_ctx *c, const struct fan *f, size_t i)
 		return json_incref(item);
 	c->map_value = item;
 	c->map_index = i;
-	c->map_source = f->sources ? json_string_value(json_array_get(f->sources, i)) : "STATE_DATA";
+	c->map_source = !f->sources ? "STATE_DATA" : json_is_array(f->sources) ?
+		json_string_value(json_array_get(f->sources, i)) : json_string_value(f->sources);
 	if (f->map->jsonata)
 		in = aslp_jn_template(c, f->map->selector, f->input, NULL, NULL);
 	else
@@ -1223,6 +1225,7 @@ start_run(asl_ctx *ctx, struct fan *f, json_t *v, int64_t max_items)
 		if (!(items = aslp_read_items(ctx, m->reader, v, max_items, &sources)))
 			return false;
 		json_decref(f->items);
+		json_decref(f->sources);
 		f->items = items;
 		f->sources = sources;
 	}

@@ -59,6 +59,19 @@ key_ok(const char *key)
 	return true;
 }
 
+/* The name of binding b below "bucket/", if b is one of bucket's; else NULL. */
+static const char *
+bound_prefix(const struct aslp_binding *b, const char *bucket)
+{
+	const char *p = b->s3 ? s3_part(b->name) : NULL;
+	size_t blen = strlen(bucket);
+
+	if (!p || strncmp(p, bucket, blen) != 0 || (p[blen] && p[blen] != '/'))
+		return NULL;
+	p += blen;
+	return *p == '/' ? p + 1 : p;
+}
+
 /*
 ** The binding that holds s3://bucket/key: of those whose names cover it,
 ** the longest. *rest gets what of key is below the bound name.
@@ -67,20 +80,16 @@ static const struct aslp_binding *
 holder(const struct aslp_run *run, const char *bucket, const char *key, const char **rest)
 {
 	const struct aslp_binding *best = NULL;
-	size_t bestlen = 0, blen = strlen(bucket);
+	size_t bestlen = 0;
 	int i;
 
 	for (i = 0; i < run->nbinding; i++) {
 		const struct aslp_binding *b = &run->bindings[i];
-		const char *p = b->s3 ? s3_part(b->name) : NULL;
+		const char *p = bound_prefix(b, bucket);	/* "", "prefix" or "prefix/" */
 		size_t n;
 
-		if (!p || strncmp(p, bucket, blen) != 0 || (p[blen] && p[blen] != '/'))
+		if (!p)
 			continue;
-		/* p is "bucket", "bucket/" or "bucket/prefix[/]". */
-		p += blen;
-		if (*p == '/')
-			p++;
 		n = strlen(p);
 		if (n && strncmp(key, p, n) != 0)
 			continue;
@@ -125,19 +134,6 @@ aslp_s3_path(const struct aslp_run *run, const char *bucket, const char *key, ch
 		return NULL;
 	}
 	return bound_path(b, rest);
-}
-
-/* The name of binding b below "bucket/", if b is one of bucket's; else NULL. */
-static const char *
-bound_prefix(const struct aslp_binding *b, const char *bucket)
-{
-	const char *p = b->s3 ? s3_part(b->name) : NULL;
-	size_t blen = strlen(bucket);
-
-	if (!p || strncmp(p, bucket, blen) != 0 || (p[blen] && p[blen] != '/'))
-		return NULL;
-	p += blen;
-	return *p == '/' ? p + 1 : p;
 }
 
 bool
@@ -772,23 +768,6 @@ read_object(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const ch
 	return items;
 }
 
-/* Append to items those of more, each with source (consumed) in sources. */
-static bool
-append_items(json_t *items, json_t *sources, json_t *more, json_t *source, int64_t max_items)
-{
-	size_t i;
-	bool ok = source != NULL;
-
-	for (i = 0; ok && i < json_array_size(more); i++) {
-		if (max_items > 0 && json_array_size(items) >= (size_t)max_items)
-			break;
-		ok = json_array_append(items, json_array_get(more, i)) == 0 &&
-		     json_array_append(sources, source) == 0;
-	}
-	json_decref(source);
-	return ok;
-}
-
 /*
 ** A listing's Parameters hold Bucket, Prefix and ExpectedBucketOwner
 ** only, as aslc checks at compile time; Arguments computed whole are
@@ -812,41 +791,59 @@ listing_fields_ok(asl_ctx *ctx, json_t *params)
 	return true;
 }
 
-/* The objects of a listing, or (LOAD_AND_FLATTEN) the items of each. */
+/* Can items take one more, MaxItems being max_items (0: no limit)? */
+static bool
+room(json_t *items, int64_t max_items)
+{
+	return max_items <= 0 || json_array_size(items) < (size_t)max_items;
+}
+
+/*
+** The objects of a listing, or (LOAD_AND_FLATTEN) the items of each, at
+** most max_items (0: all), into items; *sources gets their
+** $$.Map.Item.Source: s3://bucket for the objects, else one
+** s3://bucket/key an item.
+*/
 static bool
 read_listing(asl_ctx *ctx, const asl_item_reader *r, const char *bucket, const char *prefix,
-	     int64_t max_items, json_t *items, json_t *sources)
+	     int64_t max_items, json_t *items, json_t **sources)
 {
 	struct listing l = { ctx, bucket, prefix, NULL, 0, 0 };
-	json_t *source = NULL;
-	size_t i;
+	size_t i, k;
 	bool ok = list(&l);
 
-	if (ok && !r->flatten && !(source = s3_uri(bucket, NULL)))
+	*sources = !ok ? NULL : r->flatten ? json_array() : s3_uri(bucket, NULL);
+	if (ok && !*sources)
 		ok = aslp_oom(ctx) == ASL_OK;
-	for (i = 0; ok && i < l.n; i++) {
-		json_t *v;
+	for (i = 0; ok && i < l.n && room(items, max_items); i++) {
+		json_t *v, *source;
 
-		if (max_items > 0 && json_array_size(items) >= (size_t)max_items)
-			break;
 		if (!r->flatten) {
 			if (!(v = object_item(ctx, bucket, &l.v[i])))
 				ok = false;
-			else if (json_array_append_new(items, v) || json_array_append(sources, source))
+			else if (json_array_append_new(items, v))
 				ok = aslp_oom(ctx) == ASL_OK;
 			continue;
 		}
 		if (!(v = read_object(ctx, r, bucket, l.v[i].key, l.v[i].path))) {
 			ok = false;
-		} else {
-			if (!append_items(items, sources, v,
-					  s3_uri(bucket, l.v[i].key), max_items))
-				ok = aslp_oom(ctx) == ASL_OK;
-			json_decref(v);
+			continue;
 		}
+		source = s3_uri(bucket, l.v[i].key);
+		ok = source != NULL;
+		for (k = 0; ok && k < json_array_size(v) && room(items, max_items); k++)
+			ok = json_array_append(items, json_array_get(v, k)) == 0 &&
+			     json_array_append(*sources, source) == 0;
+		if (!ok)
+			aslp_oom(ctx);
+		json_decref(source);
+		json_decref(v);
 	}
-	json_decref(source);
 	listing_free(&l);
+	if (!ok) {
+		json_decref(*sources);
+		*sources = NULL;
+	}
 	return ok;
 }
 
@@ -854,18 +851,11 @@ json_t *
 aslp_read_items(asl_ctx *ctx, const asl_item_reader *r, json_t *v, int64_t max_items,
 		json_t **sources)
 {
-	json_t *params, *items = json_array(), *v_items;
+	json_t *params, *items = NULL;
 	const char *bucket, *key;
 	char *path, *why;
-	bool ok = false;
 
-	*sources = json_array();
-	if (!items || !*sources) {
-		json_decref(items);
-		json_decref(*sources);
-		*sources = NULL;
-		return (void)aslp_oom(ctx), NULL;
-	}
+	*sources = NULL;
 	params = r->arguments ? aslp_jn_template(ctx, r->arguments, v, NULL, NULL) :
 		 r->parameters ? asl_parameters(ctx, r->parameters, json_incref(v)) : json_object();
 	if (!params) {
@@ -874,28 +864,29 @@ aslp_read_items(asl_ctx *ctx, const asl_item_reader *r, json_t *v, int64_t max_i
 			     &bucket, &key)) {
 		;
 	} else if (r->list) {
-		ok = listing_fields_ok(ctx, params) &&
-		     read_listing(ctx, r, bucket, key, max_items, items, *sources);
+		if (!(items = json_array()))
+			aslp_oom(ctx);
+		else if (!listing_fields_ok(ctx, params) ||
+			 !read_listing(ctx, r, bucket, key, max_items, items, sources)) {
+			json_decref(items);
+			items = NULL;
+		}
 	} else if (!(path = aslp_s3_path(ctx->run, bucket, key, &why))) {
 		aslp_fail(ctx, "States.ItemReaderFailed", "%s", why ? why : "out of memory");
 		free(why);
 	} else {
-		/* MaxItems: the first items only; 0 is all of them. */
-		v_items = read_object(ctx, r, bucket, key, path);
-		ok = v_items && append_items(items, *sources, v_items,
-					     s3_uri(bucket, key), max_items);
-		if (v_items && !ok)
-			aslp_oom(ctx);
-		json_decref(v_items);
+		items = read_object(ctx, r, bucket, key, path);
 		free(path);
+		/* MaxItems: the first items only; 0 is all of them. */
+		while (items && max_items > 0 && json_array_size(items) > (size_t)max_items)
+			json_array_remove(items, json_array_size(items) - 1);
+		if (items && !(*sources = s3_uri(bucket, key))) {
+			json_decref(items);
+			items = NULL;
+			aslp_oom(ctx);
+		}
 	}
 	json_decref(params);
-	if (!ok) {
-		json_decref(items);
-		json_decref(*sources);
-		*sources = NULL;
-		return NULL;
-	}
 	return items;
 }
 

@@ -945,7 +945,21 @@ JSON
 JSON
 	"$ASLC" -O0 "$TMP/ls/g.asl.json" -o "$TMP/ls/g" &&
 	status 1 $RUNWRAP "$TMP/ls/g" --result --bind s3://g="$TMP/ls/gz" &&
-	contains "$TMP/out" '"cause":"The object s3://g/x.csv.gz is compressed (gzip or zstd), which aslc does not read yet"'
+	contains "$TMP/out" '"cause":"The object s3://g/x.csv.gz is compressed (gzip or zstd), which aslc does not read yet"' &&
+	# getObject: the Source of every item is the object's URI.
+	printf '[10, 20]' >"$TMP/ls/gz/two.json" &&
+	cat >"$TMP/ls/o.asl.json" <<'JSON'
+{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+    "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "g", "Key": "two.json"}},
+  "ItemSelector": {"item.$": "$$.Map.Item"},
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+JSON
+	"$ASLC" -O0 "$TMP/ls/o.asl.json" -o "$TMP/ls/o" &&
+	status 0 $RUNWRAP "$TMP/ls/o" --bind s3://g="$TMP/ls/gz" &&
+	printf '%s\n' '[{"item":{"Index":0,"Value":10,"Source":"s3://g/two.json"}},{"item":{"Index":1,"Value":20,"Source":"s3://g/two.json"}}]' >"$TMP/ls/owant" &&
+	same "$TMP/out" "$TMP/ls/owant"
 }
 check "Distributed Map: s3:listObjectsV2 items, Source, bindings and failures; compressed objects" t_s3_listing
 
